@@ -1,0 +1,7 @@
+"""Pattern Miner: finds code and configuration copied across repositories."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,233 @@
+"""The records that flow between pipeline stages.
+
+config ─► sources (RepoSnapshot, SourceFile) ─► engine (Shard) ─► ScanReport (Pattern, Occurrence)
+  ─► advise ─► render ─► publish
+
+Every record is a frozen dataclass; ``to_dict`` gives the JSON shape used in reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+CONFIDENCE_LEVELS = ("High", "Medium", "Low")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of a repository snapshot, already read (bounded by the size limit)."""
+
+    path: str  # POSIX path relative to the repository root
+    data: bytes
+    sha: str | None = None  # git blob SHA when the source knows it
+    pattern_types: tuple[str, ...] = ()  # config pattern types whose globs match this path
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A file that was not scanned, and why ("binary", "too-large", "symlink", "unreadable", ...)."""
+
+    repo: str
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    """What is known of a repository apart from its files."""
+
+    name: str  # "owner/name"
+    commit: str | None = None  # the commit that was scanned, when known
+    private: bool = False
+    html_url: str | None = None  # e.g. https://github.com/owner/name
+    default_branch: str | None = None
+    scan_patterns: tuple[str, ...] = ()  # pattern types to scan (empty: all)
+
+    def file_url(self, path: str, start_line: int | None = None, end_line: int | None = None) -> str | None:
+        """A link to ``path`` at the scanned commit, with a line anchor."""
+        if not self.html_url:
+            return None
+        ref = self.commit or self.default_branch or "HEAD"
+        url = f"{self.html_url}/blob/{ref}/{path}"
+        if start_line:
+            url += f"#L{start_line}"
+            if end_line and end_line != start_line:
+                url += f"-L{end_line}"
+        return url
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "commit": self.commit,
+            "private": self.private,
+            "html_url": self.html_url,
+            "default_branch": self.default_branch,
+        }
+
+
+@dataclass
+class RepoSnapshot:
+    """A repository at one commit: its info, its matching files (lazy), and what was skipped.
+
+    ``files`` may be a generator: a source fetches lazily, and appends to ``skips`` as it goes.
+    """
+
+    info: RepoInfo
+    files: Iterable[SourceFile]
+    skips: list[Skip] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RepoFailure:
+    """A repository that could not be scanned; the run goes on without it."""
+
+    repo: str
+    reason: str
+
+
+class Source(Protocol):
+    """Anything that yields repository snapshots: local directories, the GitHub API, ..."""
+
+    def snapshots(self) -> Iterator[RepoSnapshot]: ...
+
+    @property
+    def failures(self) -> list[RepoFailure]: ...
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One copy of a pattern: a line range of a file in one repository."""
+
+    repo: str
+    path: str
+    start_line: int  # 1-based, inclusive
+    end_line: int  # 1-based, inclusive
+    unit: str = "file"  # file | function | class | method | job | step | block | stage | ...
+    name: str = ""  # the unit's name ("deploy", "build", 'resource "google_x" "y"'), "" for files
+    language: str = ""
+    commit: str | None = None
+    private: bool = False
+    url: str | None = None  # link to the lines at the scanned commit
+    text: str = ""  # the source text of the lines (bounded)
+
+    @property
+    def lines(self) -> int:
+        return self.end_line - self.start_line + 1
+
+    def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "repo": self.repo,
+            "path": self.path,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+            "unit": self.unit,
+            "name": self.name,
+            "language": self.language,
+            "commit": self.commit,
+            "private": self.private,
+            "url": self.url,
+        }
+        if with_text:
+            out["text"] = self.text
+        return out
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Copies of one piece of code or config across repositories."""
+
+    id: str  # stable across runs and small edits to one copy
+    pattern_type: str  # config pattern type: deployment, docker, github_actions, terraform, code, ...
+    kind: str  # the unit kind that matched: file, function, job, ...
+    language: str
+    title: str
+    similarity: float  # 0..1, mean pairwise token similarity of the copies
+    confidence: str  # High | Medium | Low
+    score: float  # rank key, higher first
+    lines: int  # mean lines per copy
+    occurrences: tuple[Occurrence, ...]
+    features: tuple[str, ...] = ()  # salient kept tokens: commands, actions, resource types, call names
+    content_hash: str = ""  # changes whenever any copy's normalized content changes
+
+    @property
+    def repos(self) -> tuple[str, ...]:
+        return tuple(sorted({o.repo for o in self.occurrences}))
+
+    @property
+    def is_opportunity(self) -> bool:
+        """Worth an extraction issue: not a Low-confidence match."""
+        return self.confidence != "Low"
+
+    @property
+    def has_private(self) -> bool:
+        return any(o.private for o in self.occurrences)
+
+    def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "pattern_type": self.pattern_type,
+            "kind": self.kind,
+            "language": self.language,
+            "title": self.title,
+            "similarity": round(self.similarity, 4),
+            "confidence": self.confidence,
+            "score": round(self.score, 4),
+            "lines": self.lines,
+            "repos": list(self.repos),
+            "repo_count": len(self.repos),
+            "features": list(self.features),
+            "content_hash": self.content_hash,
+            "occurrences": [o.to_dict(with_text=with_text) for o in self.occurrences],
+        }
+
+
+@dataclass(frozen=True)
+class ScanStats:
+    repositories: int = 0
+    files_scanned: int = 0
+    lines_scanned: int = 0
+    files_skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    parse_fallbacks: int = 0  # files compared line by line because the parse was too broken
+    fragments: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "repositories": self.repositories,
+            "files_scanned": self.files_scanned,
+            "lines_scanned": self.lines_scanned,
+            "files_skipped": dict(sorted(self.files_skipped.items())),
+            "parse_fallbacks": self.parse_fallbacks,
+            "fragments": self.fragments,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    """What one scan found."""
+
+    patterns: tuple[Pattern, ...]
+    repositories: tuple[RepoInfo, ...]
+    failures: tuple[RepoFailure, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    stats: ScanStats = field(default_factory=ScanStats)
+
+    @property
+    def opportunities(self) -> tuple[Pattern, ...]:
+        return tuple(p for p in self.patterns if p.is_opportunity)
+
+    def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
+        return {
+            "tool": "pattern-miner",
+            "repositories_scanned": len(self.repositories),
+            "patterns_found": len(self.patterns),
+            "extraction_opportunities": len(self.opportunities),
+            "stats": self.stats.to_dict(),
+            "repositories": [r.to_dict() for r in self.repositories],
+            "failures": [{"repo": f.repo, "reason": f.reason} for f in self.failures],
+            "skipped": [{"repo": s.repo, "path": s.path, "reason": s.reason} for s in self.skips],
+            "patterns": [p.to_dict(with_text=with_text) for p in self.patterns],
+        }

@@ -1,25 +1,51 @@
-"""Command line: only this module knows argparse. ``main(argv) -> int``."""
+"""Command line: only this module knows argparse. ``main(argv) -> int``.
+
+Each command is a module with ``add_arguments(parser)`` and ``run(args, console) -> int``,
+listed in COMMANDS (an explicit registry, no entry-point magic).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from pattern_miner import __version__
+from pattern_miner.console import Console
+from pattern_miner.errors import PatternMinerError
+
+# command name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pattern-miner", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="pattern-miner",
+        description="Find code and configuration copied across repositories.",
+    )
     parser.add_argument("--version", action="version", version=f"pattern-miner {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(p)
+        p.set_defaults(_module=module)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help(sys.stderr)
         return 2
-    return 0
+    console = console or Console()
+    try:
+        return int(args._module.run(args, console))
+    except PatternMinerError as exc:
+        console.error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        console.error("interrupted")
+        return 130

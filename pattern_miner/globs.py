@@ -215,7 +215,7 @@ class Glob:
         try:
             self._regex = re.compile("(?:" + "|".join(alternatives) + ")", re.DOTALL)
         except re.error as exc:  # e.g. a reversed range "[z-a]"
-            raise GlobError(f"invalid glob {pattern!r}: {exc}") from None
+            raise GlobError(f"invalid glob {pattern!r}: {exc.msg}") from None
 
     @property
     def regex(self) -> str:

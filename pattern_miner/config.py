@@ -1,0 +1,514 @@
+"""``config/repositories.json`` -> a frozen ``Config``.
+
+The schema is declared as data (``_schema``) and checked in one place (``_Checker``). Every error is a
+one-line ``ConfigError`` naming the file, the JSON path and what was expected::
+
+    config/repositories.json: at repositories[1].scan_patterns[0]: expected one of deployment, ... but got 'dockr'
+
+Unknown keys are warned about through the console and ignored. Everything but ``repositories`` is
+optional, and ``repositories`` may be empty or absent when ``owners`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pattern_miner.console import Console
+from pattern_miner.errors import ConfigError
+from pattern_miner.globs import Glob, GlobError, GlobSet
+
+__all__ = [
+    "BUILTIN_TYPES",
+    "DEFAULT_EXCLUDE",
+    "PRIORITIES",
+    "Config",
+    "OwnerSpec",
+    "PatternType",
+    "RepositorySpec",
+    "default_config",
+    "load_config",
+]
+
+
+PRIORITIES = ("high", "medium", "low")
+
+# Built-in pattern types, in priority order (``code`` is always last). A config file's entry of the
+# same name overrides one field at a time.
+BUILTIN_TYPES: dict[str, dict[str, Any]] = {
+    "deployment": {
+        "description": "Deployment scripts and manifests (Cloud Build, Cloud Run, App Engine, Skaffold, k8s)",
+        "file_patterns": (
+            "deploy*.sh", "*deploy*.sh", "rollout*.sh", "release*.sh", "promote*.sh", "setup-gcp*.sh",
+            "deploy/**/*.sh", "deployment/**/*.sh", "scripts/*.sh", "bin/deploy*",
+            "cloudbuild*.yaml", "cloudbuild*.yml", "app.yaml", "app.*.yaml", "skaffold*.yaml", "skaffold*.yml",
+            "service.yaml", "service.*.yaml", "*cloudrun*.yaml", "*cloud-run*.yaml", "clouddeploy*.yaml",
+            "k8s/**/*.{yaml,yml}", "kubernetes/**/*.{yaml,yml}",
+        ),
+        "similarity_threshold": 0.75,
+        "extraction_priority": "high",
+    },
+    "docker": {
+        "description": "Dockerfiles, compose files and .dockerignore",
+        "file_patterns": (
+            "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",
+            "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml", ".dockerignore",
+        ),
+        "similarity_threshold": 0.75,
+        "extraction_priority": "high",
+    },
+    "github_actions": {
+        "description": "GitHub Actions workflows and composite actions",
+        "file_patterns": (
+            ".github/workflows/*.{yml,yaml}", ".github/actions/**/action.{yml,yaml}", "/action.{yml,yaml}",
+        ),
+        "similarity_threshold": 0.70,
+        "extraction_priority": "high",
+    },
+    "terraform": {
+        "description": "Terraform modules, variables and HCL configuration",
+        "file_patterns": ("*.tf", "*.tfvars", "*.hcl", "*.tf.json"),
+        "similarity_threshold": 0.75,
+        "extraction_priority": "medium",
+    },
+    "configuration": {
+        "description": "Configuration loading, settings modules and tool configuration files",
+        "file_patterns": (
+            "config.py", "settings.py", "*config*.py", "*settings*.py", "config*.{js,ts,mjs,cjs}",
+            "*.config.{js,ts,mjs,cjs}", "*settings*.{js,ts}", "config.go", "*config*.go",
+            ".env.example", "*.env.example", ".env.sample", "*.env.sample",
+            "*config*.{json,yml,yaml}", "settings*.{json,yml,yaml}", "config/**/*.{json,yml,yaml}",
+            ".eslintrc*", ".prettierrc*", "renovate.json", ".github/dependabot.{yml,yaml}",
+        ),
+        "similarity_threshold": 0.75,
+        "extraction_priority": "medium",
+    },
+    "api_client": {
+        "description": "HTTP/API client wrappers: sessions, auth headers, retries, error handling",
+        "file_patterns": (
+            "*client*.py", "*_api.py", "api/*.py", "*client*.{js,mjs,cjs,ts,jsx,tsx}",
+            "*Client*.{js,mjs,cjs,ts,jsx,tsx}", "*Api.{js,ts}", "*-api.{js,ts}", "api.{js,ts}",
+            "*client*.go", "*_api.go",
+        ),
+        "similarity_threshold": 0.75,
+        "extraction_priority": "medium",
+    },
+    "code": {
+        "description": "Any source file of a supported language",
+        "file_patterns": (
+            "*.py", "*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx", "*.go", "*.sh", "*.bash",
+            "*.tf", "*.tfvars", "*.hcl", "*.yml", "*.yaml", "*.json", "Dockerfile*", "*.dockerfile",
+        ),
+        "similarity_threshold": 0.80,
+        "extraction_priority": "low",
+    },
+}
+
+# Never scanned, whatever the config says: dependencies, build output, lock files, generated code.
+# A config file's "exclude" list is added to these ("!glob" re-includes).
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    "node_modules/", "vendor/", "third_party/", "dist/", ".venv/", "venv/", "__pycache__/", ".terraform/",
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "go.sum", "*.lock.hcl",
+    "*.min.js", "*.min.css", "*.map", "*.pb.go", "*_pb2.py",
+)
+
+
+# ---- the schema, as data -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Str:
+    what: str = "a string"
+    regex: str | None = None  # must match in full
+
+
+@dataclass(frozen=True)
+class GlobStr:
+    what: str = "a glob pattern"
+
+
+@dataclass(frozen=True)
+class OneOf:
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Num:
+    integer: bool = False
+    lo: float | None = None
+    hi: float | None = None
+
+
+@dataclass(frozen=True)
+class Bool:
+    pass
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Any
+    non_empty: bool = False
+
+
+@dataclass(frozen=True)
+class Obj:
+    fields: dict[str, Any]
+    required: tuple[str, ...] = ()
+    shorthand: str | None = None  # a plain string stands for {shorthand: string}
+
+
+@dataclass(frozen=True)
+class MapOf:
+    key: Str
+    value: Any
+
+
+OWNER_RE = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
+REPO_RE = OWNER_RE + r"/(?!\.\.?$)[A-Za-z0-9_.-]{1,100}"
+
+
+def _schema(types: tuple[str, ...]) -> Obj:
+    scan = ListOf(OneOf(types))
+    return Obj(
+        {
+            "repositories": ListOf(
+                Obj(
+                    {"repo": Str('a repository "owner/name"', REPO_RE), "scan_patterns": scan, "path": Str()},
+                    required=("repo",),
+                    shorthand="repo",
+                )
+            ),
+            "owners": ListOf(
+                Obj(
+                    {
+                        "owner": Str("a GitHub user or organization name", OWNER_RE),
+                        "scan_patterns": scan,
+                        "include_archived": Bool(),
+                        "include_forks": Bool(),
+                        "include_private": Bool(),
+                        "exclude_repos": ListOf(GlobStr("a glob on repository names")),
+                    },
+                    required=("owner",),
+                    shorthand="owner",
+                )
+            ),
+            "pattern_types": MapOf(
+                Str("a pattern type name (letters, digits, _ or -)", r"[A-Za-z][A-Za-z0-9_-]*"),
+                Obj(
+                    {
+                        "description": Str(),
+                        "file_patterns": ListOf(GlobStr(), non_empty=True),
+                        "similarity_threshold": Num(lo=0.0, hi=1.0),
+                        "extraction_priority": OneOf(PRIORITIES),
+                    }
+                ),
+            ),
+            "exclude": ListOf(GlobStr()),
+            "min_repos": Num(integer=True, lo=2),
+            "max_file_bytes": Num(integer=True, lo=1),
+            "min_fragment_lines": Num(integer=True, lo=1),
+            "min_fragment_tokens": Num(integer=True, lo=1),
+        }
+    )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key)}]"
+
+
+class _Checker:
+    """Walks a parsed JSON document against the schema: returns it, raises on the first error."""
+
+    def __init__(self, file: str, console: Console | None) -> None:
+        self.file = file
+        self.console = console
+
+    def fail(self, path: str, message: str) -> NoReturn:
+        raise ConfigError(f"{self.file}: at {path or 'top level'}: {message}")
+
+    def expected(self, path: str, what: str, value: Any) -> NoReturn:
+        self.fail(path, f"expected {what} but got {_describe(value)}")
+
+    def check(self, value: Any, spec: Any, path: str) -> Any:
+        if isinstance(spec, Obj):
+            if spec.shorthand and isinstance(value, str):
+                return self.check({spec.shorthand: value}, spec, path)
+            if not isinstance(value, dict):
+                shorthand = f" or a string ({spec.shorthand})" if spec.shorthand else ""
+                self.expected(path, f"an object{shorthand}", value)
+            for key in spec.required:
+                if key not in value:
+                    self.fail(path, f'missing required key "{key}"')
+            out = {}
+            for key, item in value.items():
+                if key in spec.fields:
+                    out[key] = self.check(item, spec.fields[key], _join(path, key))
+                else:
+                    self.warn(_join(path, key), "unknown key (ignored)")
+            return out
+        if isinstance(spec, MapOf):
+            if not isinstance(value, dict):
+                self.expected(path, "an object", value)
+            for key in value:
+                self.check(key, spec.key, _join(path, key))
+            return {k: self.check(v, spec.value, _join(path, k)) for k, v in value.items()}
+        if isinstance(spec, ListOf):
+            if not isinstance(value, list):
+                self.expected(path, "a list", value)
+            if spec.non_empty and not value:
+                self.fail(path, "expected a non-empty list but got an empty one")
+            return [self.check(v, spec.item, _join(path, i)) for i, v in enumerate(value)]
+        if isinstance(spec, Str):
+            if not isinstance(value, str) or (spec.regex and not re.fullmatch(spec.regex, value)):
+                self.expected(path, spec.what, value)
+            return value
+        if isinstance(spec, GlobStr):
+            if not isinstance(value, str):
+                self.expected(path, spec.what, value)
+            try:
+                Glob(value, allow_negation=True)
+            except GlobError as exc:
+                self.fail(path, f"expected {spec.what} but got {_describe(value)} ({exc})")
+            return value
+        if isinstance(spec, OneOf):
+            if not isinstance(value, str) or value not in spec.choices:
+                self.expected(path, "one of " + ", ".join(spec.choices), value)
+            return value
+        if isinstance(spec, Num):
+            return self._number(value, spec, path)
+        if isinstance(spec, Bool):
+            if not isinstance(value, bool):
+                self.expected(path, "true or false", value)
+            return value
+        raise TypeError(f"unknown schema node {spec!r}")
+
+    def _number(self, value: Any, spec: Num, path: str) -> Any:
+        kind = "an integer" if spec.integer else "a number"
+        ok_type = isinstance(value, int) if spec.integer else isinstance(value, int | float)
+        if isinstance(value, bool) or not ok_type:
+            self.expected(path, kind, value)
+        if spec.lo is not None and spec.hi is not None and not spec.lo <= value <= spec.hi:
+            self.expected(path, f"{kind} from {spec.lo:g} to {spec.hi:g}", value)
+        if spec.lo is not None and value < spec.lo:
+            self.expected(path, f"{kind} of at least {spec.lo:g}", value)
+        return value
+
+    def warn(self, path: str, message: str) -> None:
+        if self.console is not None:
+            self.console.warn(f"{self.file}: at {path}: {message}")
+
+
+# ---- the records ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatternType:
+    name: str
+    description: str
+    file_patterns: tuple[str, ...]
+    similarity_threshold: float  # 0..1: the least token similarity for two copies to count as one pattern
+    extraction_priority: str = "medium"  # high | medium | low
+
+    @cached_property
+    def matcher(self) -> GlobSet:
+        return GlobSet(self.file_patterns)
+
+
+@dataclass(frozen=True)
+class RepositorySpec:
+    repo: str  # "owner/name"
+    scan_patterns: tuple[str, ...] = ()  # pattern types to scan; empty: all
+    path: str | None = None  # a local checkout, resolved relative to the config file's folder
+
+
+@dataclass(frozen=True)
+class OwnerSpec:
+    """Every repository of a GitHub organization or user."""
+
+    owner: str
+    scan_patterns: tuple[str, ...] = ()
+    include_archived: bool = False
+    include_forks: bool = False
+    include_private: bool = True
+    exclude_repos: tuple[str, ...] = ()  # globs on the repository name
+
+    @cached_property
+    def excluded(self) -> GlobSet:
+        return GlobSet(self.exclude_repos)
+
+
+def _builtin_types() -> dict[str, PatternType]:
+    return {name: PatternType(name=name, **spec) for name, spec in BUILTIN_TYPES.items()}
+
+
+@dataclass(frozen=True)
+class Config:
+    repositories: tuple[RepositorySpec, ...] = ()
+    owners: tuple[OwnerSpec, ...] = ()
+    # in priority order: the config file's types (file order), then built-ins, ``code`` last
+    pattern_types: dict[str, PatternType] = field(default_factory=_builtin_types, hash=False)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # globs never scanned; a directory glob covers its files
+    min_repos: int = 2  # a pattern needs copies in at least this many repositories
+    max_file_bytes: int = 1_000_000  # larger files are skipped without being read
+    min_fragment_lines: int = 5  # smaller units are not compared
+    min_fragment_tokens: int = 30
+    source_path: str | None = None  # the file this came from
+
+    @cached_property
+    def _excluded(self) -> GlobSet:
+        return GlobSet(self.exclude)
+
+    @cached_property
+    def _ordered(self) -> tuple[PatternType, ...]:
+        types = [t for n, t in self.pattern_types.items() if n != "code"]
+        if "code" in self.pattern_types:
+            types.append(self.pattern_types["code"])
+        return tuple(types)
+
+    def is_excluded(self, path: str) -> bool:
+        """True when ``path`` (a file or a directory) or a directory containing it matches ``exclude``."""
+        return self._excluded.match_within(path)
+
+    def types_for(self, path: str, scan_patterns: Sequence[str] = ()) -> tuple[str, ...]:
+        """The pattern types whose file patterns match ``path``, in priority order; () when excluded."""
+        if self.is_excluded(path):
+            return ()
+        wanted = set(scan_patterns)
+        return tuple(
+            t.name for t in self._ordered if (not wanted or t.name in wanted) and t.matcher.match(path)
+        )
+
+    def threshold(self, pattern_type: str) -> float:
+        try:
+            return self.pattern_types[pattern_type].similarity_threshold
+        except KeyError:
+            known = ", ".join(self.pattern_types)
+            raise ConfigError(f"unknown pattern type {pattern_type!r} (known: {known})") from None
+
+    def scan_patterns_for(self, repo: str) -> tuple[str, ...]:
+        """The scan patterns configured for ``repo`` ("owner/name"); () (all types) when not listed."""
+        for spec in self.repositories:
+            if spec.repo.lower() == repo.lower():
+                return spec.scan_patterns
+        owner = repo.split("/", 1)[0].lower()
+        for o in self.owners:
+            if o.owner.lower() == owner:
+                return o.scan_patterns
+        return ()
+
+
+# ---- loading ---------------------------------------------------------------------------------------
+
+
+def default_config() -> Config:
+    """The built-in pattern types and excludes, no repositories."""
+    return Config()
+
+
+def load_config(path: str | os.PathLike[str], console: Console | None = None) -> Config:
+    name = os.fspath(path)
+    p = Path(name)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{name}: is a directory, expected a JSON file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    return _build(raw, name, p.resolve().parent, console)
+
+
+def _build(raw: Any, name: str, base: Path, console: Console | None) -> Config:
+    builtins = _builtin_types()
+    file_types = raw.get("pattern_types") if isinstance(raw, dict) else None
+    file_names = list(file_types) if isinstance(file_types, dict) else []
+    known = [n for n in file_names if n != "code"]
+    known += [n for n in builtins if n not in known and n != "code"] + ["code"]
+    checker = _Checker(name, console)
+    doc = checker.check(raw, _schema(tuple(known)), "")
+
+    types: dict[str, PatternType] = {}
+    for tname, entry in doc.get("pattern_types", {}).items():
+        base_type = builtins.get(tname)
+        if base_type is None:
+            if "file_patterns" not in entry:
+                checker.fail(_join("pattern_types", tname), 'missing required key "file_patterns" (a new pattern type needs them)')
+            base_type = PatternType(tname, "", (), 0.75, "medium")
+        types[tname] = PatternType(
+            name=tname,
+            description=entry.get("description", base_type.description),
+            file_patterns=tuple(entry.get("file_patterns", base_type.file_patterns)),
+            similarity_threshold=float(entry.get("similarity_threshold", base_type.similarity_threshold)),
+            extraction_priority=entry.get("extraction_priority", base_type.extraction_priority),
+        )
+    ordered = {n: types.get(n) or builtins[n] for n in known}
+
+    repositories = tuple(
+        RepositorySpec(
+            repo=r["repo"],
+            scan_patterns=tuple(r.get("scan_patterns", ())),
+            path=str((base / r["path"]).resolve()) if r.get("path") else None,
+        )
+        for r in doc.get("repositories", ())
+    )
+    seen: dict[str, int] = {}
+    for i, r in enumerate(repositories):
+        key = r.repo.lower()
+        if key in seen:
+            checker.fail(f"repositories[{i}].repo", f"duplicate repository {r.repo!r} (also at repositories[{seen[key]}])")
+        seen[key] = i
+    owners = tuple(
+        OwnerSpec(
+            owner=o["owner"],
+            scan_patterns=tuple(o.get("scan_patterns", ())),
+            include_archived=o.get("include_archived", False),
+            include_forks=o.get("include_forks", False),
+            include_private=o.get("include_private", True),
+            exclude_repos=tuple(o.get("exclude_repos", ())),
+        )
+        for o in doc.get("owners", ())
+    )
+    if not repositories and not owners:
+        where = "repositories" if "repositories" in doc else "top level"
+        checker.fail(where, 'expected at least one repository in "repositories" (or an "owners" list)')
+    defaults = Config()
+    return Config(
+        repositories=repositories,
+        owners=owners,
+        pattern_types=ordered,
+        exclude=DEFAULT_EXCLUDE + tuple(doc.get("exclude", ())),
+        min_repos=doc.get("min_repos", defaults.min_repos),
+        max_file_bytes=doc.get("max_file_bytes", defaults.max_file_bytes),
+        min_fragment_lines=doc.get("min_fragment_lines", defaults.min_fragment_lines),
+        min_fragment_tokens=doc.get("min_fragment_tokens", defaults.min_fragment_tokens),
+        source_path=name,
+    )

@@ -1,0 +1,144 @@
+"""The hidden marker that keys an issue to its pattern and carries the machine state between runs.
+
+    <!-- pattern-miner:id=ID first-seen=YYYY-MM-DD type=deployment state=open repos=h,h copies=k:t,k:t -->
+
+``repos`` and ``copies`` are short hashes, never names, so a marker can sit in a public issue about a
+pattern with private copies: ``copies`` is ``key-hash:text-hash`` per occurrence, enough to tell which
+copies were added, removed or changed since the issue was last written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+
+from pattern_miner.model import Occurrence, Pattern
+
+PREFIX = "pattern-miner:"
+HASH_LEN = 10  # hex digits: collisions among one pattern's copies are negligible at this length
+_MARKER_RE = re.compile(r"<!--\s*pattern-miner:(?P<fields>[^>]*?)\s*-->")
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9_.:,+=/-]*$")
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()[:HASH_LEN]
+
+
+def copy_key(occ: Occurrence) -> str:
+    """Identity of a copy across runs: where it is, not which lines (lines shift with unrelated edits)."""
+    return short_hash(f"{occ.repo}\0{occ.path}\0{occ.unit}\0{occ.name}")
+
+
+def copy_digest(occ: Occurrence) -> str:
+    return f"{copy_key(occ)}:{short_hash(occ.text)}"
+
+
+@dataclass(frozen=True)
+class Marker:
+    id: str
+    first_seen: str = ""  # YYYY-MM-DD
+    pattern_type: str = ""
+    state: str = "open"  # open | resolved (resolved: Pattern Miner closed it because the copies went away)
+    repos: tuple[str, ...] = ()  # short hashes of repository names
+    copies: tuple[str, ...] = ()  # key-hash:text-hash per occurrence
+    private: int = 0  # copies left out of repos/copies because the issue is redacted
+
+    @classmethod
+    def for_pattern(cls, pattern: Pattern, first_seen: str, *, redact: bool = False) -> Marker:
+        """``redact``: private copies are left out entirely (a hash of a guessable name is still a leak)."""
+        shown = [o for o in pattern.occurrences if not (redact and o.private)]
+        return cls(
+            id=pattern.id,
+            first_seen=first_seen,
+            pattern_type=re.sub(r"[^A-Za-z0-9_.-]", "_", pattern.pattern_type),
+            repos=tuple(sorted({short_hash(o.repo) for o in shown})),
+            copies=tuple(sorted({copy_digest(o) for o in shown})),
+            private=len(pattern.occurrences) - len(shown),
+        )
+
+    def resolved(self) -> Marker:
+        return replace(self, state="resolved")
+
+    def involves_repo(self, repo: str) -> bool:
+        return short_hash(repo) in self.repos
+
+    def render(self) -> str:
+        fields = [f"id={self.id}"]
+        if self.first_seen:
+            fields.append(f"first-seen={self.first_seen}")
+        if self.pattern_type:
+            fields.append(f"type={self.pattern_type}")
+        fields.append(f"state={self.state}")
+        if self.repos:
+            fields.append("repos=" + ",".join(self.repos))
+        if self.copies:
+            fields.append("copies=" + ",".join(self.copies))
+        if self.private:
+            fields.append(f"private={self.private}")
+        for field in fields:
+            if not _SAFE_VALUE.match(field):
+                raise ValueError(f"unsafe marker field: {field!r}")
+        return f"<!-- {PREFIX}{' '.join(fields)} -->"
+
+
+def parse_marker(body: str | None) -> Marker | None:
+    """The marker in an issue body, or None when the issue is not one of ours."""
+    if not body:
+        return None
+    match = _MARKER_RE.search(body)
+    if not match:
+        return None
+    values: dict[str, str] = {}
+    for part in match.group("fields").split():
+        key, sep, value = part.partition("=")
+        if sep:
+            values[key] = value
+    if not values.get("id"):
+        return None
+
+    def _list(key: str) -> tuple[str, ...]:
+        return tuple(v for v in values.get(key, "").split(",") if v)
+
+    return Marker(
+        id=values["id"],
+        first_seen=values.get("first-seen", ""),
+        pattern_type=values.get("type", ""),
+        state=values.get("state", "open"),
+        repos=_list("repos"),
+        copies=_list("copies"),
+        private=int(values["private"]) if values.get("private", "").isdigit() else 0,
+    )
+
+
+def replace_marker(body: str, marker: Marker) -> str:
+    """``body`` with its marker swapped for ``marker`` (appended when it had none)."""
+    if _MARKER_RE.search(body):
+        return _MARKER_RE.sub(lambda _m: marker.render(), body, count=1)
+    return body.rstrip("\n") + "\n\n" + marker.render() + "\n"
+
+
+@dataclass(frozen=True)
+class CopyChanges:
+    added: tuple[str, ...]  # copy keys
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def diff_copies(old: Marker, new: Marker) -> CopyChanges:
+    def split(copies: tuple[str, ...]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for item in copies:
+            key, _, text = item.partition(":")
+            out[key] = text
+        return out
+
+    before, after = split(old.copies), split(new.copies)
+    return CopyChanges(
+        added=tuple(sorted(set(after) - set(before))),
+        removed=tuple(sorted(set(before) - set(after))),
+        changed=tuple(sorted(k for k in set(before) & set(after) if before[k] != after[k])),
+    )

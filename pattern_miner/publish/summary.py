@@ -1,0 +1,149 @@
+"""The job summary (Markdown for $GITHUB_STEP_SUMMARY): patterns with links, failed repositories,
+skipped files, API and model usage, warnings, and in a dry run the issues that would be written.
+
+The summary of a public repository's workflow run is public: ``public=True`` keeps private repository
+names and issue bodies with private code out of it, as for issues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pattern_miner.model import Pattern, ScanReport
+from pattern_miner.publish.issues import EnsureResult, IssueSpec
+from pattern_miner.publish.markdown import code_span, link, md_text
+from pattern_miner.render import Templates
+
+MAX_ROWS = 100  # patterns listed in the table; the JSON report has all of them
+MAX_WOULD_BE = 20  # dry run: issue bodies shown in full
+
+
+@dataclass(frozen=True)
+class SummaryUsage:
+    scan_requests: int = 0
+    issue_reads: int = 0
+    issue_writes: int = 0
+    model: str = "offline advisor"
+    seconds: float = 0.0
+
+
+def model_usage_text(usage: Any) -> str:
+    """One line about the model calls of a run, from advise's usage record (whatever its fields)."""
+    if usage is None:
+        return "offline advisor (no API key)"
+    parts = []
+    for attr, label in (("model", ""), ("calls", "calls"), ("cached", "cached"), ("input_tokens", "input tokens"),
+                        ("output_tokens", "output tokens"), ("failures", "failures")):
+        value = getattr(usage, attr, None)
+        if value not in (None, "", ()):
+            parts.append(f"{value} {label}".strip())
+    return md_text(", ".join(parts), inline=True) or "none"
+
+
+def _repos_cell(pattern: Pattern, public: bool) -> str:
+    names = [r for r in pattern.repos if not (public and any(o.private and o.repo == r for o in pattern.occurrences))]
+    hidden = len(pattern.repos) - len(names)
+    cell = ", ".join(md_text(n, inline=True, links=False) for n in names[:6])
+    if len(names) > 6:
+        cell += f" +{len(names) - 6}"
+    if hidden:
+        cell += f"{', ' if cell else ''}{hidden} private"
+    return cell.replace("|", "\\|")
+
+
+def _issue_cell(pattern: Pattern, result: EnsureResult | None) -> str:
+    if result is None:
+        return "—"
+    cells = []
+    for (_repo, pid), issue in sorted(result.issues.items(), key=lambda kv: kv[0]):
+        if pid == pattern.id:
+            cells.append(link(f"#{issue.number}", issue.url) if issue.url else f"#{issue.number}")
+    if not cells:
+        planned = [a.kind for a in result.actions if a.pattern_id == pattern.id and a.kind in ("create", "skip")]
+        return "would create" if result.dry_run and "create" in planned else ("skipped" if planned else "—")
+    return " ".join(cells)
+
+
+def render_summary(
+    report: ScanReport,
+    *,
+    result: EnsureResult | None,
+    specs: Sequence[IssueSpec],
+    warnings: Iterable[str],
+    usage: SummaryUsage,
+    dry_run: bool,
+    public: bool,
+    templates: Templates | None = None,
+) -> str:
+    templates = templates or Templates()
+    opportunities = sorted(report.opportunities, key=lambda p: (-p.score, p.id))
+    rows = []
+    for p in opportunities[:MAX_ROWS]:
+        title = p.title
+        if public and p.has_private:
+            for o in p.occurrences:
+                if o.private:
+                    title = title.replace(o.repo, "a private repository")
+        rows.append({
+            "title": md_text(title, inline=True, links=False).replace("|", "\\|"),
+            "type": md_text(p.pattern_type, inline=True),
+            "repos": _repos_cell(p, public),
+            "similarity": f"{round(p.similarity * 100)}% ({p.confidence})",
+            "issue": _issue_cell(p, result),
+        })
+    counts = result.counts if result else {}
+    private_repos = {o.repo for p in report.patterns for o in p.occurrences if o.private}
+    private_repos |= {r.name for r in report.repositories if r.private}
+    failures = [
+        {"repo": "a private repository" if public and f.repo in private_repos else md_text(f.repo, inline=True, links=False),
+         "reason": md_text(f.reason, inline=True, links=False).replace("|", "\\|")}
+        for f in report.failures
+    ]
+    skipped = sorted(report.stats.files_skipped.items()) or sorted(_count_skips(report).items())
+    would_be = []
+    if dry_run and result is not None:
+        planned = {(a.repo, a.pattern_id): a.kind for a in result.actions if a.kind in ("create", "edit", "reopen")}
+        for spec in specs:
+            kind = planned.get((spec.repo, spec.pattern_id))
+            if kind and len(would_be) < MAX_WOULD_BE:
+                would_be.append({"action": {"create": "Create", "edit": "Update", "reopen": "Reopen"}[kind],
+                                 "repo": code_span(spec.repo), "title": md_text(spec.title, inline=True),
+                                 "body": "_(withheld from this public summary: it shows private code)_"
+                                 if public and spec.private_content else spec.body})
+    return templates.render(
+        "summary.md.j2",
+        dry_run=dry_run,
+        stats={
+            "repositories": len(report.repositories),
+            "patterns": len(report.patterns),
+            "opportunities": len(report.opportunities),
+            "created": counts.get("created", 0),
+            "updated": counts.get("updated", 0) + counts.get("reopened", 0),
+            "commented": counts.get("commented", 0),
+            "closed": counts.get("closed", 0),
+        },
+        patterns=rows,
+        more_patterns=max(0, len(opportunities) - MAX_ROWS),
+        warnings=[md_text(w, inline=True, links=False) for w in warnings],
+        failures=failures,
+        skipped=skipped,
+        skipped_total=sum(n for _, n in skipped),
+        usage={
+            "github_requests": usage.scan_requests + usage.issue_reads + usage.issue_writes,
+            "scan_requests": usage.scan_requests,
+            "issue_reads": usage.issue_reads,
+            "issue_writes": usage.issue_writes,
+            "model": usage.model,
+            "seconds": round(usage.seconds, 1),
+        },
+        would_be=would_be,
+    )
+
+
+def _count_skips(report: ScanReport) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for s in report.skips:
+        out[s.reason] = out.get(s.reason, 0) + 1
+    return out

@@ -1,0 +1,153 @@
+"""The issue tracker seen by the publisher: GitHub issues through PyGithub.
+
+Writes (POST/PATCH) are never retried by the HTTP layer: a POST that failed with a 5xx may have been
+applied server-side, and ``publish.issues`` decides what to do (look the marker up first).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from github import Auth, Github, GithubException
+from github.GithubRetry import GithubRetry
+
+from pattern_miner.publish.marker import Marker, parse_marker
+
+DEFAULT_API_URL = "https://api.github.com"
+MAX_RATE_LIMIT_WAIT = 300  # seconds: longer waits fail the call instead of stalling the job
+LABEL_COLOR = "5319e7"
+
+
+@dataclass(frozen=True)
+class ExistingIssue:
+    repo: str
+    number: int
+    title: str
+    body: str
+    labels: tuple[str, ...]
+    state: str  # open | closed
+    state_reason: str | None = None  # completed | not_planned | reopened | duplicate | None
+    url: str = ""
+
+    @property
+    def marker(self) -> Marker | None:
+        return parse_marker(self.body)
+
+
+def _is_loopback(api_url: str) -> bool:
+    host = urlsplit(api_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def github_client(token: str | None, api_url: str | None = None) -> Github:
+    """A PyGithub client whose retries cover reads only (GET/HEAD), never POST or PATCH.
+
+    GitHub asks clients to pace writes (1 s apart) and requests; an API on the loopback interface is
+    not GitHub (a proxy or a test server), so it is not paced.
+    """
+    url = (api_url or DEFAULT_API_URL).rstrip("/")
+    paced = not _is_loopback(url)
+    retry = GithubRetry(
+        total=3,
+        backoff_factor=0.5 if paced else 0,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        max_rate_limit_wait=MAX_RATE_LIMIT_WAIT,
+    )
+    kwargs: dict[str, Any] = {} if paced else {"seconds_between_requests": None, "seconds_between_writes": None}
+    return Github(base_url=url, auth=Auth.Token(token) if token else None, retry=retry, timeout=30, **kwargs)
+
+
+@dataclass
+class GitHubTracker:
+    """Issues, comments and labels of the repositories Pattern Miner publishes to."""
+
+    gh: Github
+    reads: int = 0
+    writes: int = 0
+    _repos: dict[str, Any] = field(default_factory=dict)
+    _issues: dict[tuple[str, int], Any] = field(default_factory=dict)
+
+    def _repo(self, name: str) -> Any:
+        if name not in self._repos:
+            self.reads += 1
+            self._repos[name] = self.gh.get_repo(name)
+        return self._repos[name]
+
+    def _existing(self, repo: str, issue: Any) -> ExistingIssue:
+        self._issues[(repo, issue.number)] = issue
+        return ExistingIssue(
+            repo=repo,
+            number=issue.number,
+            title=issue.title or "",
+            body=issue.body or "",
+            labels=tuple(label.name for label in issue.labels),
+            state=issue.state,
+            state_reason=issue.state_reason,
+            url=issue.html_url or "",
+        )
+
+    def is_private(self, repo: str) -> bool:
+        return bool(self._repo(repo).private)
+
+    def list_issues(self, repo: str, label: str) -> list[ExistingIssue]:
+        """Every issue (open and closed, not pull requests) carrying ``label``."""
+        out = []
+        self.reads += 1
+        for issue in self._repo(repo).get_issues(state="all", labels=[label], sort="created", direction="asc"):
+            if issue.pull_request is None:
+                out.append(self._existing(repo, issue))
+        return out
+
+    def search_marker(self, repo: str, pattern_id: str) -> list[ExistingIssue]:
+        """Issues whose body holds the marker of ``pattern_id`` (the search index may lag)."""
+        self.reads += 1
+        found = []
+        query = f'"pattern-miner:id={pattern_id}" in:body repo:{repo} is:issue'
+        for issue in self.gh.search_issues(query):
+            marker = parse_marker(issue.body)
+            if marker and marker.id == pattern_id and issue.pull_request is None:
+                found.append(self._existing(repo, issue))
+        return found
+
+    def label_names(self, repo: str) -> set[str]:
+        self.reads += 1
+        return {label.name for label in self._repo(repo).get_labels()}
+
+    def create_label(self, repo: str, name: str) -> None:
+        self.writes += 1
+        try:
+            self._repo(repo).create_label(name, LABEL_COLOR, "Opened by Pattern Miner")
+        except GithubException as exc:
+            if exc.status != 422:  # 422: it exists already (created meanwhile)
+                raise
+
+    def create(self, repo: str, title: str, body: str, labels: tuple[str, ...]) -> ExistingIssue:
+        self.writes += 1
+        issue = self._repo(repo).create_issue(title=title, body=body, labels=list(labels))
+        return self._existing(repo, issue)
+
+    def edit(self, repo: str, number: int, **fields: Any) -> None:
+        issue = self._issues.get((repo, number))
+        if issue is None:
+            self.reads += 1
+            issue = self._repo(repo).get_issue(number)
+        self.writes += 1
+        if "labels" in fields:
+            fields["labels"] = list(fields["labels"])
+        issue.edit(**fields)
+
+    def comment(self, repo: str, number: int, body: str) -> None:
+        issue = self._issues.get((repo, number))
+        if issue is None:
+            self.reads += 1
+            issue = self._repo(repo).get_issue(number)
+        self.writes += 1
+        issue.create_comment(body)

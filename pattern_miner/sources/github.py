@@ -1,0 +1,396 @@
+"""The GitHub source: repositories read through the REST API with PyGithub, one tree per repository.
+
+Per repository: metadata (from the owner listing, the cache, or ``GET /repos/{o}/{r}``) -> the head
+commit of the default branch (``GET .../branches/{b}``) -> ONE recursive git tree -> blobs only for the
+paths the config wants, fetched concurrently and stored in a content-addressed cache. A repository whose
+head commit is unchanged since the cached scan costs exactly one request (the branch lookup).
+
+Retries are PyGithub's own ``GithubRetry`` (a urllib3 ``Retry``): 5xx with exponential backoff, secondary
+rate limits (403/429 + ``Retry-After``, or the documented message) and primary limits (403 "API rate
+limit exceeded" -> wait until ``x-ratelimit-reset``). ``_Retry`` only adds an injectable sleep and a cap:
+a wait longer than ``max_wait`` fails that repository instead of stalling the run.
+
+A repository that cannot be read becomes a ``RepoFailure`` (and a console warning); the run goes on.
+Only a rejected token (401) stops it, as a ``SourceError``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import fnmatch
+import hashlib
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+from github import Auth, Consts, Github, GithubException, GithubRetry
+from github.GithubException import (
+    BadCredentialsException,
+    RateLimitExceededExceedsMaxWait,
+    RateLimitExceededException,
+    UnknownObjectException,
+)
+from github.PaginatedList import PaginatedList
+from github.Repository import Repository
+
+from pattern_miner.config import Config, OwnerSpec
+from pattern_miner.console import Console
+from pattern_miner.errors import SourceError
+from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
+from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, blob_matches
+
+DEFAULT_MAX_WAIT = 600.0  # seconds: the longest rate-limit wait we sit out; beyond it the repository fails
+RETRIES = 4  # retries per request (5 attempts) for 5xx and rate limits
+BACKOFF_FACTOR = 1.0  # urllib3 backoff between 5xx retries: 0, 2, 4, 8 s
+SECONDARY_RATE_WAIT = 60.0  # GitHub's advice for a secondary limit without Retry-After: wait a minute
+PER_PAGE = 100  # the REST maximum: fewest requests when listing an owner's repositories
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+T = TypeVar("T")
+
+
+class WaitTooLong(Exception):
+    """GitHub asked us to wait longer than ``max_wait``."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"GitHub asked to wait {wait:.0f}s")
+        self.wait = wait
+
+
+class _Failed(Exception):
+    """A repository-level failure with a one-line reason."""
+
+
+class _Retry(GithubRetry):
+    """PyGithub's retry policy with an injectable sleep and a bound on every wait."""
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep, max_wait: float = DEFAULT_MAX_WAIT,
+                 **kwargs: Any) -> None:
+        self.sleep_fn = sleep
+        self.max_wait = max_wait
+        kwargs.setdefault("max_rate_limit_wait", max_wait)
+        kwargs.setdefault("secondary_rate_wait", min(SECONDARY_RATE_WAIT, max_wait))
+        kwargs.setdefault("status_forcelist", [*range(500, 600), 429])
+        super().__init__(**kwargs)
+
+    def new(self, **kw: Any) -> _Retry:
+        kw.update(sleep=self.sleep_fn, max_wait=self.max_wait)
+        return super().new(**kw)  # type: ignore[no-any-return]
+
+    def sleep(self, response: Any = None) -> None:
+        wait = self.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
+        if wait is None:
+            wait = self.get_backoff_time()
+        if wait > self.max_wait:
+            raise WaitTooLong(wait)
+        if wait > 0:
+            self.sleep_fn(wait)
+
+
+def make_github(token: str | None, base_url: str = Consts.DEFAULT_BASE_URL, *,
+                sleep: Callable[[float], None] = time.sleep, max_wait: float = DEFAULT_MAX_WAIT,
+                pool_size: int = 8,
+                seconds_between_requests: float | None = Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS) -> Github:
+    """A lazy PyGithub client (objects fetch on first use) with our retry policy."""
+    return Github(
+        base_url=base_url,
+        auth=Auth.Token(token) if token else None,
+        retry=_Retry(sleep=sleep, max_wait=max_wait, total=RETRIES, backoff_factor=BACKOFF_FACTOR),
+        per_page=PER_PAGE,
+        pool_size=pool_size,
+        seconds_between_requests=seconds_between_requests,
+        lazy=True,
+    )
+
+
+@dataclass(frozen=True)
+class _Meta:
+    name: str  # "owner/name" as GitHub spells it
+    private: bool
+    html_url: str | None
+    default_branch: str
+
+
+@dataclass(frozen=True)
+class _Target:
+    name: str
+    scan_patterns: tuple[str, ...]
+    meta: _Meta | None  # known from the owner listing
+
+
+class GitHubSource:
+    """``model.Source`` over the GitHub REST API."""
+
+    def __init__(self, config: Config, *, token: str | None, base_url: str = Consts.DEFAULT_BASE_URL,
+                 cache_dir: Path | None = None, console: Console | None = None,
+                 repos: Sequence[str] | None = None, max_workers: int = 8, github: Github | None = None,
+                 sleep: Callable[[float], None] = time.sleep, max_wait: float = DEFAULT_MAX_WAIT,
+                 seconds_between_requests: float | None = Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS) -> None:
+        self.config = config
+        self.token = token
+        self.console = console
+        self.repos = tuple(repos or ())
+        self.max_workers = max(1, max_workers)
+        self.max_wait = max_wait
+        self.cache = BlobCache(cache_dir) if cache_dir is not None else None
+        self.github = github or make_github(token, base_url, sleep=sleep, max_wait=max_wait,
+                                            pool_size=self.max_workers,
+                                            seconds_between_requests=seconds_between_requests)
+        self._failures: list[RepoFailure] = []
+        self._requests = 0
+        self._lock = threading.Lock()
+        self._viewer: str | None = None
+
+    @property
+    def failures(self) -> list[RepoFailure]:
+        return self._failures
+
+    @property
+    def requests_made(self) -> int:
+        """API requests this source asked PyGithub for (retries of one request count once)."""
+        return self._requests
+
+    def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self._lock:
+            self._requests += 1
+        return fn(*args, **kwargs)
+
+    def _fail(self, repo: str, reason: str) -> None:
+        self._failures.append(RepoFailure(repo, reason))
+        if self.console is not None:
+            self.console.warn(f"{repo}: {reason}")
+
+    # -- which repositories --------------------------------------------------------------------------
+    def snapshots(self) -> Iterator[RepoSnapshot]:
+        targets = self._targets()
+        progress = self.console.progress("Reading GitHub", total=len(targets)) if self.console else None
+        try:
+            for target in targets:
+                snapshot = self._guarded(target.name, lambda t=target: self._snapshot(t))
+                if progress is not None:
+                    progress.advance(note=target.name)
+                if snapshot is not None:
+                    yield snapshot
+        finally:
+            if progress is not None:
+                progress.close()
+
+    def _guarded(self, name: str, work: Callable[[], T]) -> T | None:
+        try:
+            return work()
+        except BadCredentialsException as exc:
+            raise SourceError(f"GitHub rejected the token (401 {_message(exc) or 'Bad credentials'})") from None
+        except Exception as exc:  # one repository (or owner) must never stop the run
+            self._fail(name, self._reason(exc))
+            return None
+
+    def _targets(self) -> list[_Target]:
+        targets: dict[str, _Target] = {}
+        for spec in self.config.repositories:
+            targets.setdefault(spec.repo.lower(), _Target(spec.repo, spec.scan_patterns, None))
+        for owner in self.config.owners:
+            found = self._guarded(owner.owner, lambda o=owner: list(self._discover(o)))
+            for meta in sorted(found or (), key=lambda m: m.name.lower()):
+                targets.setdefault(meta.name.lower(), _Target(meta.name, owner.scan_patterns, meta))
+        if not self.repos:
+            return list(targets.values())
+        wanted = [w.lower() for w in self.repos]
+        for pattern in wanted:
+            if self.console is not None and not any(fnmatch.fnmatchcase(k, pattern) for k in targets):
+                self.console.warn(f"repository filter {pattern!r} matches no configured repository")
+        return [t for key, t in targets.items() if any(fnmatch.fnmatchcase(key, w) for w in wanted)]
+
+    def _discover(self, spec: OwnerSpec) -> Iterator[_Meta]:
+        gh = self.github
+        if self.token and spec.owner.lower() == self._viewer_login().lower():
+            listing = gh.get_user().get_repos(affiliation="owner")  # includes the user's private repos
+        elif self._call(lambda: gh.get_user(spec.owner).type) == "Organization":
+            listing = gh.get_organization(spec.owner).get_repos(type="all")
+        else:
+            listing = gh.get_user(spec.owner).get_repos(type="owner")
+        for repo in self._pages(listing):
+            name = _text(repo.full_name, "full_name")
+            if repo.archived and not spec.include_archived:
+                continue
+            if repo.fork and not spec.include_forks:
+                continue
+            if repo.private and not spec.include_private:
+                continue
+            if spec.excluded.match(name.split("/", 1)[-1]):
+                continue
+            yield _meta(repo)
+
+    def _viewer_login(self) -> str:
+        if self._viewer is None:
+            self._viewer = _text(self._call(lambda: self.github.get_user().login), "login")
+        return self._viewer
+
+    def _pages(self, listing: PaginatedList[Repository]) -> Iterator[Repository]:
+        per_page = self.github.per_page
+        page = 0
+        while True:
+            items = self._call(listing.get_page, page)
+            yield from items
+            if len(items) < per_page:
+                return
+            page += 1
+
+    # -- one repository ------------------------------------------------------------------------------
+    def _snapshot(self, target: _Target) -> RepoSnapshot:
+        cached = self.cache.get_repo(target.name) if self.cache else None
+        repo = self.github.get_repo(target.name)  # lazy: no request until an attribute is needed
+        meta = target.meta or (_Meta(cached.repo, cached.private, cached.html_url, cached.default_branch)
+                               if cached else None)
+        fresh = meta is None
+        if meta is None:
+            meta = self._call(_meta, repo)
+        head = self._head(repo, meta.default_branch)
+        if head is None and not fresh:  # the default branch may have been renamed: ask again
+            meta = self._call(_meta, repo)
+            head = self._head(repo, meta.default_branch)
+        if head is None:
+            raise _Failed(f"default branch {meta.default_branch!r} not found (empty repository?)")
+        key = self._key(target.scan_patterns)
+        if cached and cached.commit == head and cached.key == key:
+            listing, tree_skips = cached.files, cached.skips
+        else:
+            listing, tree_skips = self._listing(repo, head, target.scan_patterns)
+        contents = self._contents(repo, listing)
+        if self.cache:
+            self.cache.put_repo(RepoRecord(meta.name, head, key, meta.private, meta.html_url,
+                                           meta.default_branch, tuple(listing), tuple(tree_skips)))
+        files: list[SourceFile] = []
+        skips = [Skip(meta.name, path, reason) for path, reason in tree_skips]
+        for item in listing:
+            data = contents[item.sha]
+            if b"\0" in data:
+                skips.append(Skip(meta.name, item.path, "binary"))
+            else:
+                files.append(SourceFile(item.path, data, sha=item.sha, pattern_types=item.types))
+        info = RepoInfo(meta.name, head, meta.private, meta.html_url, meta.default_branch, target.scan_patterns)
+        return RepoSnapshot(info, files, skips)
+
+    def _head(self, repo: Repository, branch: str) -> str | None:
+        try:
+            found = self._call(repo.get_branch, branch)
+        except UnknownObjectException:
+            return None
+        return _sha(found.commit.sha, "branch commit sha")
+
+    def _key(self, scan_patterns: tuple[str, ...]) -> str:
+        """A fingerprint of everything that decides which files of a tree are read."""
+        config = self.config
+        raw = [list(scan_patterns), [(t.name, list(t.file_patterns)) for t in config.pattern_types.values()],
+               list(config.exclude), config.max_file_bytes]
+        return hashlib.sha256(json.dumps(raw).encode()).hexdigest()[:16]
+
+    def _listing(self, repo: Repository, head: str,
+                 scan_patterns: tuple[str, ...]) -> tuple[list[CachedFile], list[tuple[str, str]]]:
+        tree = self._call(repo.get_git_tree, head, recursive=True)
+        if tree.truncated:
+            raise _Failed("GitHub truncated the file tree (too many files); not scanned")
+        listing: list[CachedFile] = []
+        skips: list[tuple[str, str]] = []
+        for element in tree.tree:
+            kind, path = element.type, _text(element.path, "tree path")
+            if kind == "tree":
+                continue
+            types = self.config.types_for(path, scan_patterns)
+            if not types:
+                continue
+            if kind == "commit":
+                skips.append((path, "submodule"))
+            elif element.mode == "120000":
+                skips.append((path, "symlink"))
+            elif kind != "blob":
+                continue
+            elif not isinstance(element.size, int) or element.size > self.config.max_file_bytes:
+                skips.append((path, "too-large"))
+            else:
+                listing.append(CachedFile(path, _sha(element.sha, "blob sha"), types))
+        return listing, skips
+
+    def _contents(self, repo: Repository, listing: Iterable[CachedFile]) -> dict[str, bytes]:
+        """Blob bytes by SHA: from the cache when there, else fetched ``max_workers`` at a time."""
+        contents: dict[str, bytes] = {}
+        for item in listing:
+            if item.sha not in contents and self.cache is not None:
+                data = self.cache.get_blob(item.sha)
+                if data is not None:
+                    contents[item.sha] = data
+        missing = sorted({item.sha for item in listing} - contents.keys())
+        if missing:
+            with ThreadPoolExecutor(max_workers=min(self.max_workers, len(missing))) as pool:
+                for sha, data in zip(missing, pool.map(lambda s: self._blob(repo, s), missing), strict=True):
+                    contents[sha] = data
+        return contents
+
+    def _blob(self, repo: Repository, sha: str) -> bytes:
+        blob = self._call(repo.get_git_blob, sha)
+        encoding, content = blob.encoding, _text(blob.content, "blob content")
+        try:
+            data = base64.b64decode(content) if encoding == "base64" else content.encode("utf-8")
+        except (binascii.Error, ValueError) as exc:
+            raise _Failed(f"malformed blob {sha[:12]} from GitHub") from exc
+        if not blob_matches(sha, data):
+            raise _Failed(f"blob {sha[:12]} from GitHub does not match its SHA")
+        if self.cache is not None:
+            self.cache.put_blob(sha, data)
+        return data
+
+    def _reason(self, exc: Exception) -> str:
+        if isinstance(exc, _Failed):
+            return str(exc)
+        if isinstance(exc, WaitTooLong | RateLimitExceededExceedsMaxWait):
+            wait = exc.wait if isinstance(exc, WaitTooLong) else (getattr(exc, "wait", None) or 0)
+            return f"rate limited: GitHub asked to wait {wait:.0f}s, more than the {self.max_wait:.0f}s allowed"
+        if isinstance(exc, RateLimitExceededException):
+            return f"rate limited ({exc.status}): {_message(exc)}"
+        if isinstance(exc, UnknownObjectException):
+            return "not found, or the token cannot read it (404)"
+        if isinstance(exc, GithubException):
+            return f"GitHub answered {exc.status}: {_message(exc)}"
+        if isinstance(exc, requests.exceptions.RetryError):
+            return f"GitHub kept failing with server errors; gave up after {RETRIES + 1} attempts"
+        if isinstance(exc, requests.exceptions.RequestException):
+            return f"cannot reach GitHub ({type(exc).__name__})"
+        if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
+            return f"malformed response from GitHub ({type(exc).__name__})"
+        return f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))}"
+
+
+def _meta(repo: Repository) -> _Meta:
+    name = _text(repo.full_name, "full_name")
+    html_url = repo.html_url
+    return _Meta(name, bool(repo.private), html_url if isinstance(html_url, str) else None,
+                 _text(repo.default_branch, "default_branch"))
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise _Failed(f"malformed response from GitHub: no {what}")
+    return value
+
+
+def _sha(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not _SHA.fullmatch(value):
+        raise _Failed(f"malformed response from GitHub: bad {what}")
+    return value
+
+
+def _message(exc: GithubException) -> str:
+    data = exc.data
+    message = data.get("message") if isinstance(data, dict) else data
+    return _one_line(str(message or exc.message or ""))
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,146 @@
+"""A scan: sources → per-repository shards (in worker processes) → matching → a ranked ScanReport.
+
+``scan`` is what the CLI, the Action and the service call. ``match_shards`` is the merge half on its
+own, for shards built elsewhere (one CI job per group of repositories).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import replace
+
+from pattern_miner.config import Config
+from pattern_miner.console import Console
+from pattern_miner.match.cluster import group_pairs
+from pattern_miner.match.fragments import select_fragments
+from pattern_miner.match.pairs import PairFinder
+from pattern_miner.model import RepoInfo, ScanReport, ScanStats, Skip, Source, SourceFile
+from pattern_miner.patterns import build_pattern
+from pattern_miner.shard import FileRecord, Shard, build_shard
+
+BATCH_BYTES = 2_000_000  # files sent to a worker at a time: big enough to amortize the hand-off
+
+
+def _parse_batch(repo: RepoInfo, files: list[SourceFile]) -> Shard:
+    return build_shard(repo, files)
+
+
+def _batches(files: Iterator[SourceFile], pattern_type: str | None) -> Iterator[list[SourceFile]]:
+    batch: list[SourceFile] = []
+    size = 0
+    for f in files:
+        if pattern_type and pattern_type not in f.pattern_types:
+            continue
+        if pattern_type:
+            f = replace(f, pattern_types=(pattern_type,))
+        batch.append(f)
+        size += len(f.data)
+        if size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def build_shards(
+    source: Source, *, console: Console, jobs: int | None = None, pattern_type: str | None = None
+) -> list[Shard]:
+    """Read every repository of the source and fingerprint it, using ``jobs`` processes."""
+    jobs = jobs or os.cpu_count() or 1
+    shards: list[Shard] = []
+    pool: Executor | None = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    try:
+        with console.progress("scanning") as bar:
+            for snapshot in source.snapshots():
+                futures: list[Future[Shard]] = []
+                parts: list[Shard] = []
+                for batch in _batches(iter(snapshot.files), pattern_type):
+                    if pool is None:
+                        parts.append(_parse_batch(snapshot.info, batch))
+                    else:
+                        futures.append(pool.submit(_parse_batch, snapshot.info, batch))
+                    bar.advance(len(batch), snapshot.info.name)
+                parts.extend(f.result() for f in futures)
+                shard = Shard(repo=snapshot.info, skips=list(snapshot.skips))
+                for part in parts:
+                    shard.files.extend(part.files)
+                    shard.skips.extend(part.skips)
+                    shard.lines_scanned += part.lines_scanned
+                    shard.parse_fallbacks += part.parse_fallbacks
+                shard.files.sort(key=lambda r: r.path)
+                shards.append(shard)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return shards
+
+
+def match_shards(
+    shards: Sequence[Shard],
+    config: Config,
+    *,
+    min_similarity: float | None = None,
+) -> tuple[list, dict[str, int]]:
+    """The merge half: every shard's fragments compared across repositories → ranked patterns."""
+    files: list[tuple[int, FileRecord]] = [(r, rec) for r, shard in enumerate(shards) for rec in shard.files]
+
+    def threshold(pattern_type: str) -> float:
+        if min_similarity is not None:
+            return min_similarity
+        return config.pattern_types[pattern_type].similarity_threshold if pattern_type in config.pattern_types \
+            else config.pattern_types["code"].similarity_threshold if "code" in config.pattern_types else 0.8
+
+    fragments = select_fragments(files, min_tokens=config.min_fragment_tokens,
+                                 min_lines=config.min_fragment_lines, threshold=threshold)
+    finder = PairFinder(files, fragments)
+    pairs = finder.find()
+    groups, boilerplate = group_pairs(pairs, fragments, min_repos=config.min_repos, total_repos=len(shards))
+    repos = [s.repo for s in shards]
+    patterns = []
+    for group in groups:
+        ptype = fragments[group.members[0]].pattern_type
+        priority = config.pattern_types[ptype].extraction_priority if ptype in config.pattern_types else "low"
+        patterns.append(build_pattern(group, fragments, files, repos, priority))
+    patterns.sort(key=lambda p: (-p.score, p.id))
+    stats = dict(finder.stats)
+    stats.update(fragments=len(fragments), pairs=len(pairs), boilerplate_groups=boilerplate)
+    return patterns, stats
+
+
+def scan(
+    source: Source,
+    config: Config,
+    *,
+    console: Console | None = None,
+    jobs: int | None = None,
+    pattern_type: str | None = None,
+    min_similarity: float | None = None,
+) -> ScanReport:
+    """Scan every repository of ``source`` and report the patterns copied across them."""
+    console = console or Console(quiet=True)
+    started = time.monotonic()
+    if pattern_type is not None and pattern_type not in config.pattern_types:
+        config.threshold(pattern_type)  # raises ConfigError naming the known types
+    shards = build_shards(source, console=console, jobs=jobs, pattern_type=pattern_type)
+    patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity)
+    skips: list[Skip] = [s for shard in shards for s in shard.skips]
+    stats = ScanStats(
+        repositories=len(shards),
+        files_scanned=sum(len(s.files) for s in shards),
+        lines_scanned=sum(s.lines_scanned for s in shards),
+        files_skipped=dict(Counter(s.reason for s in skips)),
+        parse_fallbacks=sum(s.parse_fallbacks for s in shards),
+        fragments=match_stats.get("fragments", 0),
+        seconds=time.monotonic() - started,
+    )
+    return ScanReport(
+        patterns=tuple(patterns),
+        repositories=tuple(s.repo for s in shards),
+        failures=tuple(source.failures),
+        skips=tuple(skips),
+        stats=stats,
+    )

@@ -1,0 +1,92 @@
+"""Per-language normalization rules, as data.
+
+One generic walker (``pattern_miner.parse``) reads a ``LanguageSpec``: which node kinds are dropped
+(comments), which collapse to a placeholder (names and literals, so renamed copies match), which keep
+their text because it carries meaning (YAML keys, shell command names, Terraform block types), and which
+nodes are comparable units (functions, jobs, blocks). Nothing here runs code; the modules only declare.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+# Node modes: what the walker does with a node of a given kind (and skips its subtree unless "descend").
+DROP = "drop"  # emit nothing: comments
+ATOM = "atom"  # one placeholder token in the structural stream, the text in the literal stream
+KEEP = "keep"  # the text itself, in both streams: it carries meaning
+WORD = "word"  # KEEP when it looks like a command/subcommand/flag, ATOM otherwise (shell words)
+LEX = "lex"  # opaque text (a RUN line, a YAML run: block): split by the text lexer, words as WORD
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    """How to turn one language's syntax tree into a token stream."""
+
+    name: str
+    grammar: tuple[str, str]  # (module, function) returning the tree-sitter language pointer
+    extensions: tuple[str, ...] = ()  # ".py"
+    filenames: tuple[str, ...] = ()  # fnmatch patterns on the basename: "Dockerfile", "Dockerfile.*"
+    # node kind -> mode (see above); kinds not listed are descended into, leaves emit their kind
+    modes: dict[str, str] = field(default_factory=dict)
+    # (parent kind, field name) -> mode: e.g. a YAML mapping key keeps its text
+    field_modes: dict[tuple[str, str], str] = field(default_factory=dict)
+    # placeholder emitted for an ATOM of this kind (default: "$" + kind); several kinds may share one
+    placeholders: dict[str, str] = field(default_factory=dict)
+    # node kind -> unit kind: these nodes are comparable units of their own (functions, jobs, blocks)
+    units: dict[str, str] = field(default_factory=dict)
+    # for units: the field holding the unit's name (default "name")
+    name_fields: dict[str, str] = field(default_factory=dict)
+    # YAML-style mappings: the kind of a key/value pair and of its key, and keys whose VALUE keeps its text
+    pair_kind: str = ""
+    kept_value_keys: frozenset[str] = frozenset()
+    # YAML units: a pair whose key is listed here makes each of its children a unit of that kind
+    unit_parent_keys: dict[str, str] = field(default_factory=dict)
+    # HCL-style blocks: block kind, label kind, and how many leading labels keep their text per block type
+    block_kind: str = ""
+    label_kind: str = ""
+    kept_labels: dict[str, int] = field(default_factory=dict)
+    # block types (or YAML keys) that are boilerplate preambles, never units of their own
+    boilerplate_units: frozenset[str] = frozenset()
+    # instruction that starts a new stage (Dockerfile FROM): stages become units when there are several
+    stage_kind: str = ""
+    # parse-error budget: above this share of bytes inside ERROR nodes the file is compared line by line
+    max_error_ratio: float = 0.10
+
+    @property
+    def loader(self) -> Callable[[], Any]:
+        module, func = self.grammar
+        return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+
+
+_MODULES = ("python", "javascript", "typescript", "tsx", "go", "bash", "dockerfile", "yaml", "hcl", "json")
+
+
+@cache
+def all_specs() -> tuple[LanguageSpec, ...]:
+    return tuple(importlib.import_module(f"pattern_miner.languages.{m}").SPEC for m in _MODULES)
+
+
+def by_name(name: str) -> LanguageSpec | None:
+    for spec in all_specs():
+        if spec.name == name:
+            return spec
+    return None
+
+
+def for_path(path: str) -> LanguageSpec | None:
+    """The language of a file, by its extension or name; None when it is not supported."""
+    base = posixpath.basename(path)
+    lower = base.lower()
+    for spec in all_specs():
+        if any(fnmatch.fnmatchcase(base, pat) for pat in spec.filenames):
+            return spec
+    for spec in all_specs():
+        if any(lower.endswith(ext) for ext in spec.extensions):
+            return spec
+    return None

@@ -1,0 +1,15 @@
+"""TSX: TypeScript with JSX."""
+
+from __future__ import annotations
+
+from pattern_miner.languages import LanguageSpec
+from pattern_miner.languages.typescript import TS_MODES, TS_PLACEHOLDERS, TS_UNITS
+
+SPEC = LanguageSpec(
+    name="tsx",
+    grammar=("tree_sitter_typescript", "language_tsx"),
+    extensions=(".tsx",),
+    modes=TS_MODES,
+    placeholders=TS_PLACEHOLDERS,
+    units=TS_UNITS,
+)

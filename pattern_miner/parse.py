@@ -1,0 +1,296 @@
+"""Parse a file with tree-sitter and normalize it into token streams, with one generic walker.
+
+Two parallel streams come out, one token per syntactic leaf, each with its source line:
+- ``struct``: names and literals abstracted to placeholders (``$id``, ``$str``), so renamed copies match;
+- ``lit``: the same tokens with their real text, so copies that differ only in values can be told apart.
+Comments are dropped. Units (functions, jobs, blocks, stages) are recorded as token ranges.
+A file whose parse is too broken (see ``LanguageSpec.max_error_ratio``) or whose language has no grammar
+is tokenized line by line with the text lexer instead (``fallback=True``).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import tree_sitter
+
+from pattern_miner.languages import ATOM, DROP, KEEP, LEX, WORD, LanguageSpec, for_path
+
+warnings.filterwarnings("ignore", message="int argument support is deprecated", category=DeprecationWarning)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A comparable unit inside a file: tokens [start, end) and lines [start_line, end_line]."""
+
+    kind: str
+    name: str
+    start: int
+    end: int
+    start_line: int
+    end_line: int
+
+
+@dataclass
+class TokenizedFile:
+    path: str
+    language: str
+    struct: list[str]
+    lit: list[str]
+    lines: list[int]  # 1-based source line of each token
+    units: list[Unit] = field(default_factory=list)
+    n_lines: int = 0
+    fallback: bool = False  # compared line by line: no grammar, or the parse was too broken
+
+
+# ----------------------------------------------------------------------------- the text lexer
+
+_LEX = re.compile(
+    r"""(?P<var>\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$[0-9@#?*!$-])
+      |(?P<str>"(?:[^"\\\n]|\\.)*"|'[^'\n]*')
+      |(?P<flag>--?[A-Za-z][\w-]*)
+      |(?P<word>[A-Za-z_][\w./:@-]*)
+      |(?P<num>\d[\w.:-]*)
+      |(?P<op>&&|\|\||>>|<<|[^\s\w])""",
+    re.VERBOSE,
+)
+_COMMAND_WORD = re.compile(r"[a-z][a-z-]{0,24}")  # run, deploy, apt-get, install: kept; us-central1, ./x: not
+
+
+def classify_word(text: str) -> str:
+    """A shell word keeps its text when it reads as a command, subcommand or flag."""
+    if text.startswith("-"):
+        return text.split("=", 1)[0]
+    if _COMMAND_WORD.fullmatch(text):
+        return text
+    return "$word"
+
+
+def lex_text(text: str, first_line: int, struct: list[str], lit: list[str], lines: list[int]) -> None:
+    """Split opaque text (a shell line, an unparsable file) into tokens."""
+    for offset, line in enumerate(text.split("\n")):
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("#") or stripped.startswith("//"):
+            continue
+        n = first_line + offset
+        for m in _LEX.finditer(line):
+            kind = m.lastgroup
+            value = m.group()
+            if kind == "var":
+                s = "$var"
+            elif kind == "str":
+                s = "$str"
+            elif kind == "flag":
+                s = value.split("=", 1)[0]
+            elif kind == "word":
+                s = classify_word(value)
+            elif kind == "num":
+                s = "$num"
+            else:
+                s = value
+            struct.append(s)
+            lit.append(value)
+            lines.append(n)
+
+
+def tokenize_text(path: str, text: str, language: str = "text") -> TokenizedFile:
+    struct: list[str] = []
+    lit: list[str] = []
+    lines: list[int] = []
+    lex_text(text, 1, struct, lit, lines)
+    return TokenizedFile(path, language, struct, lit, lines, [], count_lines(text), fallback=True)
+
+
+# ----------------------------------------------------------------------------- the walker
+
+
+_PARSERS: dict[str, tree_sitter.Parser] = {}
+
+
+def _parser(spec: LanguageSpec) -> tree_sitter.Parser:
+    parser = _PARSERS.get(spec.name)
+    if parser is None:
+        parser = _PARSERS[spec.name] = tree_sitter.Parser(tree_sitter.Language(spec.loader()))
+    return parser
+
+
+def count_lines(text: str) -> int:
+    """Lines as an editor numbers them: a final newline does not start another line."""
+    if not text:
+        return 0
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 with replacement, BOM dropped, newlines normalized."""
+    text = data.decode("utf-8", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None) -> TokenizedFile:
+    """Normalize one file; the language comes from its path unless given."""
+    text = decode(data)
+    spec = spec or for_path(path)
+    if spec is None:
+        return tokenize_text(path, text)
+    src = text.encode("utf-8")
+    tree = _parser(spec).parse(src)
+    walker = _Walker(spec, src)
+    walker.walk(tree)
+    if src and walker.error_bytes > spec.max_error_ratio * len(src):
+        return tokenize_text(path, text, spec.name)
+    units = walker.units
+    if spec.stage_kind and len(walker.stage_starts) > 1:
+        units = units + walker.stages(len(walker.struct), count_lines(text))
+    units.sort(key=lambda u: (u.start, -u.end))
+    return TokenizedFile(path, spec.name, walker.struct, walker.lit, walker.lines, units,
+                         count_lines(text), fallback=False)
+
+
+class _Walker:
+    """Depth-first walk with a tree cursor; the spec says what each node kind becomes."""
+
+    def __init__(self, spec: LanguageSpec, src: bytes) -> None:
+        self.spec = spec
+        self.src = src
+        self.struct: list[str] = []
+        self.lit: list[str] = []
+        self.lines: list[int] = []
+        self.units: list[Unit] = []
+        self.error_bytes = 0
+        self.stage_starts: list[tuple[int, int]] = []  # (token index, line) of each FROM
+        # open units: (depth, kind, name, start token, start line, end line)
+        self._open: list[tuple[int, str, str, int, int, int]] = []
+        # YAML: (depth, key) of enclosing mapping pairs; HCL: (depth, block type, labels seen)
+        self._keys: list[tuple[int, str]] = []
+        self._blocks: list[list[Any]] = []
+
+    def _text(self, node: tree_sitter.Node) -> str:
+        return self.src[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+
+    def _emit(self, s: str, lit: str, line: int) -> None:
+        self.struct.append(s)
+        self.lit.append(lit)
+        self.lines.append(line)
+
+    def _mode(self, node: tree_sitter.Node, kind: str, field_name: str | None, parent_kind: str) -> str | None:
+        spec = self.spec
+        if field_name is not None:
+            mode = spec.field_modes.get((parent_kind, field_name))
+            if mode is not None:
+                return mode
+            if field_name == "value" and parent_kind == spec.pair_kind and self._keys:
+                if self._keys[-1][1] in spec.kept_value_keys:
+                    return KEEP
+        if spec.label_kind and kind == spec.label_kind and parent_kind == spec.block_kind and self._blocks:
+            block = self._blocks[-1]
+            block[2] += 1
+            return KEEP if block[2] <= spec.kept_labels.get(block[1], 0) else ATOM
+        return spec.modes.get(kind)
+
+    def _close_units(self, depth: int) -> None:
+        while self._open and self._open[-1][0] >= depth:
+            d, kind, name, start, start_line, end_line = self._open.pop()
+            self.units.append(Unit(kind, name, start, len(self.struct), start_line, end_line))
+        while self._keys and self._keys[-1][0] >= depth:
+            self._keys.pop()
+        while self._blocks and self._blocks[-1][0] >= depth:
+            self._blocks.pop()
+
+    def _unit(self, node: tree_sitter.Node, kind: str, depth: int) -> tuple[str, str] | None:
+        """(unit kind, name) when this node is a unit of its own."""
+        spec = self.spec
+        unit_kind = spec.units.get(kind)
+        if unit_kind is not None:
+            if kind == "variable_declarator":  # only `const f = () => {...}` and `= function () {...}`
+                value = node.child_by_field_name("value")
+                if value is None or value.type not in ("arrow_function", "function_expression", "function"):
+                    return None
+            if spec.block_kind and kind == spec.block_kind:
+                parts = [self._text(c) for c in node.named_children if c.type in ("identifier", spec.label_kind)]
+                if not parts or parts[0] in spec.boilerplate_units:
+                    return None
+                return unit_kind, " ".join(parts)
+            name_node = node.child_by_field_name(spec.name_fields.get(kind, "name"))
+            return unit_kind, self._text(name_node) if name_node is not None else ""
+        if spec.unit_parent_keys and kind in (spec.pair_kind, "block_sequence_item") and self._keys:
+            key_depth, key = self._keys[-1]
+            parent_unit = spec.unit_parent_keys.get(key)
+            if parent_unit is not None and depth == key_depth + 3:
+                if kind == spec.pair_kind:
+                    key_node = node.child_by_field_name("key")
+                    return parent_unit, self._text(key_node) if key_node is not None else ""
+                return parent_unit, ""
+        return None
+
+    def walk(self, tree: tree_sitter.Tree) -> None:
+        spec = self.spec
+        modes = spec.modes
+        placeholders = spec.placeholders
+        cursor = tree.walk()
+        depth = 0
+        parents: list[str] = [""]
+        while True:
+            node = cursor.node
+            assert node is not None
+            kind = node.type
+            self._close_units(depth)
+            if kind == "ERROR" or node.is_missing:
+                self.error_bytes += max(1, node.end_byte - node.start_byte)
+            mode = self._mode(node, kind, cursor.field_name, parents[-1]) if (
+                kind in modes or spec.field_modes or spec.pair_kind or spec.label_kind) else None
+            descend = False
+            if mode is None:
+                unit = self._unit(node, kind, depth) if (spec.units or spec.unit_parent_keys) else None
+                if unit is not None:
+                    self._open.append((depth, unit[0], unit[1], len(self.struct),
+                                       node.start_point[0] + 1, node.end_point[0] + 1))
+                if spec.pair_kind and kind == spec.pair_kind:
+                    key_node = node.child_by_field_name("key")
+                    self._keys.append((depth, self._text(key_node).strip() if key_node is not None else ""))
+                if spec.block_kind and kind == spec.block_kind:
+                    first = node.named_child(0)
+                    self._blocks.append([depth, self._text(first) if first is not None else "", 0])
+                if spec.stage_kind and kind == spec.stage_kind:
+                    self.stage_starts.append((len(self.struct), node.start_point[0] + 1))
+                if node.child_count == 0:
+                    if kind != "ERROR" and node.end_byte > node.start_byte and not kind.isspace():
+                        self._emit(kind, self._text(node) if node.is_named else kind, node.start_point[0] + 1)
+                else:
+                    descend = True
+            elif mode == DROP:
+                pass
+            elif mode == ATOM:
+                self._emit(placeholders.get(kind, "$" + kind), self._text(node), node.start_point[0] + 1)
+            elif mode == KEEP:
+                text = " ".join(self._text(node).split())
+                self._emit(text, text, node.start_point[0] + 1)
+            elif mode == WORD:
+                text = self._text(node)
+                self._emit(classify_word(text), text, node.start_point[0] + 1)
+            elif mode == LEX:
+                lex_text(self._text(node), node.start_point[0] + 1, self.struct, self.lit, self.lines)
+            if descend and cursor.goto_first_child():
+                parents.append(kind)
+                depth += 1
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    self._close_units(0)
+                    return
+                parents.pop()
+                depth -= 1
+
+    def stages(self, n_tokens: int, n_lines: int) -> list[Unit]:
+        """Dockerfile stages: from each FROM to the next."""
+        out = []
+        for i, (start, line) in enumerate(self.stage_starts):
+            end, next_line = (self.stage_starts[i + 1] if i + 1 < len(self.stage_starts) else (n_tokens, n_lines + 1))
+            last_line = self.lines[end - 1] if end > start else line
+            out.append(Unit("stage", f"stage {i + 1}", start, end, line, max(line, min(last_line, next_line - 1))))
+        return out

@@ -1,0 +1,177 @@
+"""From clone groups to ranked Pattern records: similarity, confidence, a stable id, a title, features."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from pattern_miner.match.cluster import Group
+from pattern_miner.match.fragments import Fragment
+from pattern_miner.match.similarity import dice
+from pattern_miner.model import Occurrence, Pattern, RepoInfo
+from pattern_miner.parse import tokenize
+from pattern_miner.shard import SHINGLE, FileRecord
+
+PRIORITY_WEIGHT = {"high": 1.5, "medium": 1.0, "low": 0.6}
+MAX_TEXT_LINES = 400  # excerpt kept per occurrence: enough for any issue, bounded for huge files
+ID_ANCHORS = 4  # smallest shared shingles that name a pattern (see ``stable_id``)
+
+_KIND_LABEL = {
+    "deployment": "Deployment script",
+    "docker": "Docker configuration",
+    "github_actions": "GitHub Actions workflow",
+    "terraform": "Terraform configuration",
+    "configuration": "Configuration loading",
+    "api_client": "API client",
+}
+_LANGUAGE_LABEL = {
+    "python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "tsx": "TSX", "go": "Go",
+    "bash": "Shell", "dockerfile": "Dockerfile", "yaml": "YAML", "hcl": "Terraform", "json": "JSON",
+    "text": "Text",
+}
+_WORD = re.compile(r"[A-Za-z][\w./@:-]*")
+
+
+def confidence(similarity: float, code_lines: float, repos: int) -> str:
+    """High: near-identical copies of real size; Medium: clear copies; Low: small or loose matches."""
+    level = 0 if similarity >= 0.9 else 1 if similarity >= 0.8 else 2
+    if code_lines < 8:
+        level += 1
+    if repos >= 3 and similarity >= 0.85:
+        level -= 1
+    return ("High", "Medium", "Low")[max(0, min(2, level))]
+
+
+def rank_score(similarity: float, repos: int, lines: float, priority: str) -> float:
+    """More copies, more lines, more alike, higher priority: earlier in the report."""
+    return similarity * (1 + math.log2(repos)) * math.log2(1 + lines) * PRIORITY_WEIGHT.get(priority, 1.0)
+
+
+def stable_id(pattern_type: str, kind: str, shingle_sets: Sequence[np.ndarray]) -> str:
+    """An id that survives re-runs, small edits to one copy, and copies coming and going.
+
+    It is named by the ID_ANCHORS smallest shingle hashes shared by at least half of the copies: an
+    edit to one copy cannot remove a shingle the others still share, and adding a copy only matters
+    when it shares a smaller shingle with half of the others.
+    """
+    counts: Counter[int] = Counter()
+    for values in shingle_sets:
+        counts.update(values.tolist())
+    need = max(2, math.ceil(len(shingle_sets) / 2))
+    shared = sorted(h for h, c in counts.items() if c >= need) or sorted(counts)
+    digest = hashlib.blake2b(f"{pattern_type}|{kind}|{shared[:ID_ANCHORS]}".encode(), digest_size=6)
+    return f"{pattern_type.replace('_', '-')}-{digest.hexdigest()}"
+
+
+def features(rec: FileRecord, frag: Fragment, limit: int = 12) -> tuple[str, ...]:
+    """Salient kept words of one copy: command phrases (`gcloud run deploy`), actions, resource types,
+    and, in code, the names of what it calls."""
+    lines = rec.text.split("\n")[frag.start_line - 1:frag.end_line]
+    tok = tokenize(rec.path, "\n".join(lines).encode())
+    phrases: Counter[str] = Counter()
+    order: dict[str, int] = {}
+    if tok.language in ("python", "javascript", "typescript", "tsx", "go"):
+        for k in range(len(tok.struct) - 1):
+            if tok.struct[k] == "$id" and tok.struct[k + 1] == "(":
+                name = tok.lit[k]
+                if k >= 2 and tok.struct[k - 1] == "." and tok.struct[k - 2] == "$id":
+                    name = f"{tok.lit[k - 2]}.{name}"
+                phrases[name] += 1
+                order.setdefault(name, k)
+    else:
+        run: list[str] = []
+        last_line = -1
+        for s, lit, line in zip(tok.struct, tok.lit, tok.lines, strict=True):
+            kept = s == lit and bool(_WORD.fullmatch(s)) and len(s) > 1
+            if run and (not kept or line != last_line):
+                phrase = " ".join(run[:3])
+                phrases[phrase] += 1
+                order.setdefault(phrase, len(order))
+                run = []
+            if kept:
+                run.append(s)
+            last_line = line
+        if run:
+            phrase = " ".join(run[:3])
+            phrases[phrase] += 1
+            order.setdefault(phrase, len(order))
+    # the most specific phrases first: multi-word commands, then by how often they occur
+    ranked = sorted(phrases, key=lambda p: (-len(p.split()), -phrases[p], order[p]))
+    return tuple(ranked[:limit])
+
+
+def title(pattern_type: str, frag: Fragment, rec: FileRecord) -> str:
+    base = posixpath.basename(rec.path)
+    language = _LANGUAGE_LABEL.get(frag.language, frag.language)
+    if frag.kind == "file":
+        label = _KIND_LABEL.get(pattern_type, f"{language} file")
+        return f"{label} `{base}`"
+    name = frag.name or base
+    if pattern_type in _KIND_LABEL and pattern_type not in ("configuration", "api_client"):
+        return f"{_KIND_LABEL[pattern_type]} {frag.kind} `{name}` ({base})"
+    return f"{language} {frag.kind} `{name}`"
+
+
+def build_pattern(
+    group: Group,
+    fragments: Sequence[Fragment],
+    files: Sequence[tuple[int, FileRecord]],
+    repos: Sequence[RepoInfo],
+    priority: str,
+) -> Pattern:
+    frags = [fragments[i] for i in group.members]
+    sims = [p.similarity for p in group.pairs]
+    similarity = sum(sims) / len(sims) if sims else 1.0
+    # the medoid: the copy most like the others (by the confirmed pairs it is part of)
+    centrality: Counter[int] = Counter()
+    for p in group.pairs:
+        centrality[p.a] += p.similarity
+        centrality[p.b] += p.similarity
+    medoid = max(frags, key=lambda f: (centrality[f.id], -f.id))
+    medoid_rec = files[medoid.file][1]
+    occurrences = []
+    shingle_sets = []
+    content = hashlib.blake2b(digest_size=8)
+    for f in sorted(frags, key=lambda f: (repos[f.repo].name, files[f.file][1].path, f.start_line)):
+        rec = files[f.file][1]
+        info = repos[f.repo]
+        text_lines = rec.text.split("\n")[f.start_line - 1:f.end_line][:MAX_TEXT_LINES]
+        occurrences.append(Occurrence(
+            repo=info.name, path=rec.path, start_line=f.start_line, end_line=f.end_line,
+            unit=f.kind, name=f.name, language=f.language, commit=info.commit, private=info.private,
+            url=info.file_url(rec.path, f.start_line if f.kind != "file" else None,
+                              f.end_line if f.kind != "file" else None),
+            text="\n".join(text_lines),
+        ))
+        stop = max(f.start, f.end - SHINGLE + 1)
+        shingle_sets.append(np.unique(np.frombuffer(rec.shingles, dtype=np.int64)[f.start:stop]))
+        content.update(f"{info.name}|{rec.path}|{f.start_line}|{f.end_line}|".encode())
+        content.update(rec.lit[f.start:f.end].tobytes())
+    n_repos = len({f.repo for f in frags})
+    code_lines = sum(len(set(files[f.file][1].lines[f.start:f.end])) for f in frags) / len(frags)
+    mean_lines = round(sum(f.end_line - f.start_line + 1 for f in frags) / len(frags))
+    ptype = medoid.pattern_type
+    return Pattern(
+        id=stable_id(ptype, medoid.kind, shingle_sets),
+        pattern_type=ptype,
+        kind=medoid.kind,
+        language=medoid.language,
+        title=title(ptype, medoid, medoid_rec),
+        similarity=similarity,
+        confidence=confidence(similarity, code_lines, n_repos),
+        score=rank_score(similarity, n_repos, code_lines, priority),
+        lines=mean_lines,
+        occurrences=tuple(occurrences),
+        features=features(medoid_rec, medoid),
+        content_hash=content.hexdigest(),
+    )
+
+
+def pair_similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    return dice(a, b)

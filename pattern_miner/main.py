@@ -16,7 +16,10 @@ from pattern_miner.console import Console
 from pattern_miner.errors import PatternMinerError
 
 # command name -> (module, one-line help)
-COMMANDS: dict[str, tuple[str, str]] = {}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "mine": ("pattern_miner.mine", "Scan, advise and (with --publish) ensure one GitHub issue per pattern"),
+    "action": ("pattern_miner.action", "The GitHub Action entrypoint (reads INPUT_* from the environment)"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -46,7 +46,7 @@ class IssueSpec:
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # label | create | edit | reopen | comment | close | duplicate
+    kind: str  # label | create | edit | reopen | comment | close | duplicate | unchanged | skip | call
     repo: str
     pattern_id: str = ""
     number: int | None = None
@@ -201,7 +201,7 @@ def _create(tracker: GitHubTracker, action: Action, bot_label: str, console: Con
 
 _COUNTERS = {"create": "created", "edit": "updated", "reopen": "reopened", "comment": "commented",
              "close": "closed", "duplicate": "closed", "label": "labels_created", "unchanged": "unchanged",
-             "skip": "skipped"}
+             "skip": "skipped", "call": "calls"}
 
 
 def apply(
@@ -215,9 +215,14 @@ def apply(
         if action.kind in ("unchanged", "skip"):
             result.count(counter)
             continue
-        if dry_run or tracker is None:
+        if dry_run or (tracker is None and action.kind != "call"):
             result.count(counter)
             continue
+        if action.kind == "call":  # another write of the run (state, dev-nexus): same gate, its own errors
+            action.fields["run"]()
+            result.count(counter)
+            continue
+        assert tracker is not None
         if (action.repo, action.number) in failed and action.number is not None:
             continue  # the edit before this comment failed: say nothing rather than half of it
         try:
@@ -254,11 +259,17 @@ def ensure_issues(
     dry_run: bool,
     console: Console,
     templates: Templates | None = None,
+    calls: Iterable[Action] = (),
 ) -> EnsureResult:
-    """Plan against ``existing`` (the bot-labelled issues of every target repository), then apply."""
+    """Plan against ``existing`` (the bot-labelled issues of every target repository), then apply.
+
+    ``calls``: the run's other writes (``Action("call", ..., fields={"run": fn})``), run after the
+    issues under the same dry-run gate.
+    """
     actions = plan(specs, existing, live=live, can_close=can_close, max_create=max_create, templates=templates)
     if tracker is not None:
         actions = _ensure_labels(tracker, actions, labels) + actions
+    actions += list(calls)
     result = apply(actions, tracker, dry_run=dry_run, bot_label=labels[0], console=console)
     for issue in existing:
         marker = issue.marker

@@ -33,6 +33,9 @@ def model_usage_text(usage: Any) -> str:
     """One line about the model calls of a run, from advise's usage record (whatever its fields)."""
     if usage is None:
         return "offline advisor (no API key)"
+    describe = getattr(usage, "describe", None)
+    if callable(describe):
+        return md_text(str(describe()), inline=True)
     parts = []
     for attr, label in (("model", ""), ("calls", "calls"), ("cached", "cached"), ("input_tokens", "input tokens"),
                         ("output_tokens", "output tokens"), ("failures", "failures")):

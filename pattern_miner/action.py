@@ -1,0 +1,114 @@
+"""The Docker Action entrypoint: ``python -m pattern_miner action``.
+
+Reads the inputs the way the runner passes them (``INPUT_<NAME>``, hyphens kept), masks the secrets,
+runs the mining job, and writes the outputs ($GITHUB_OUTPUT) and the job summary ($GITHUB_STEP_SUMMARY).
+Relative paths (config, cache-dir, template-dir) are relative to $GITHUB_WORKSPACE.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pattern_miner import actions
+from pattern_miner.console import Console
+from pattern_miner.errors import PatternMinerError
+from pattern_miner.mine import DEFAULT_LABELS, DEFAULT_REPORT, MiningSettings, run_mining, summary_markdown
+from pattern_miner.publish.privacy import check_mode
+from pattern_miner.publish.tracker import DEFAULT_API_URL
+from pattern_miner.render import Templates
+
+# every input action.yml declares; tests check the two agree
+INPUTS = (
+    "github-token", "config", "anthropic-api-key", "model", "dry-run", "issue-repo", "issue-target", "labels",
+    "max-issues", "pattern-type", "repos", "min-similarity", "dev-nexus-url", "dev-nexus-token", "cache-dir",
+    "private-patterns", "template-dir", "max-model-calls",
+)
+OUTPUTS = (
+    "repositories-scanned", "patterns-found", "extraction-opportunities", "issues-created", "issues-updated",
+    "report-path",
+)
+DEFAULT_CONFIG = "config/repositories.json"
+DEFAULT_CACHE = ".pattern-miner-cache"
+
+
+def _path(value: str, workspace: Path) -> str:
+    p = Path(value)
+    return str(p if p.is_absolute() else workspace / p)
+
+
+def settings_from_env(env: Mapping[str, str], out: Any = None) -> MiningSettings:
+    """MiningSettings from the runner's environment; masks each secret before anything else is printed."""
+    token = actions.get_input("github-token", env=env) or env.get("GITHUB_TOKEN", "")
+    anthropic_key = actions.get_input("anthropic-api-key", env=env)
+    dev_nexus_token = actions.get_input("dev-nexus-token", env=env)
+    for secret in (token, anthropic_key, dev_nexus_token):
+        if secret:
+            actions.add_mask(secret, out=out)
+    workspace = Path(env.get("GITHUB_WORKSPACE") or os.getcwd())
+    cache_dir = _path(actions.get_input("cache-dir", default=DEFAULT_CACHE, env=env), workspace)
+    template_dir = actions.get_input("template-dir", env=env)
+    return MiningSettings(
+        config_path=_path(actions.get_input("config", default=DEFAULT_CONFIG, env=env), workspace),
+        source="github",
+        token=token or None,
+        api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL,
+        anthropic_api_key=anthropic_key or None,
+        model=actions.get_input("model", env=env) or None,
+        dry_run=actions.get_bool_input("dry-run", default=False, env=env),
+        issue_repo=actions.get_input("issue-repo", env=env) or env.get("GITHUB_REPOSITORY") or None,
+        issue_target=actions.get_input("issue-target", default="central", env=env),
+        labels=actions.get_list_input("labels", env=env) or DEFAULT_LABELS,
+        max_issues=actions.get_int_input("max-issues", 10, env=env),
+        pattern_type=actions.get_input("pattern-type", env=env) or None,
+        repos=actions.get_list_input("repos", env=env),
+        min_similarity=actions.get_float_input("min-similarity", env=env),
+        dev_nexus_url=actions.get_input("dev-nexus-url", env=env) or None,
+        dev_nexus_token=dev_nexus_token or None,
+        cache_dir=cache_dir,
+        report_path=str(Path(cache_dir) / DEFAULT_REPORT),
+        max_model_calls=actions.get_int_input("max-model-calls", 50, env=env),
+        private_patterns=check_mode(actions.get_input("private-patterns", default="redact", env=env)),
+        template_dir=_path(template_dir, workspace) if template_dir else None,
+        run_id=f"{env['GITHUB_RUN_ID']}.{env.get('GITHUB_RUN_ATTEMPT', '1')}" if env.get("GITHUB_RUN_ID") else None,
+        summary_repo=env.get("GITHUB_REPOSITORY") or None,
+    )
+
+
+def add_arguments(parser: Any) -> None:
+    """No arguments: the runner passes everything as environment variables."""
+
+
+def run(args: Any, console: Console, env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    ac = actions.ActionsConsole(out=console.out)
+    try:
+        settings = settings_from_env(env, out=ac.out)
+        with actions.group("Pattern Miner: scan, advise and publish", out=ac.out):
+            result = run_mining(settings, ac)
+    except PatternMinerError as exc:
+        ac.error(str(exc))
+        actions.append_summary(f"## 🔍 Pattern Miner\n\n❌ {exc}\n", env=env)
+        return 1
+    report = result.report
+    values = {
+        "repositories-scanned": len(report.repositories),
+        "patterns-found": len(report.patterns),
+        "extraction-opportunities": len(report.opportunities),
+        "issues-created": result.count("created"),
+        "issues-updated": result.count("updated") + result.count("reopened"),
+        "report-path": result.report_path or "",
+    }
+    for name in OUTPUTS:
+        actions.set_output(name, values[name], env=env)
+    actions.append_summary(summary_markdown(result, settings, Templates(settings.template_dir)), env=env)
+    counts = result.issues.counts if result.issues else {}
+    ac.info(
+        f"{values['repositories-scanned']} repositories, {values['patterns-found']} patterns, "
+        f"{values['extraction-opportunities']} opportunities; issues: "
+        + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")
+        + (" (dry run)" if settings.dry_run else "")
+    )
+    return 1 if result.issues and result.issues.errors else 0

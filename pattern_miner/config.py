@@ -110,10 +110,12 @@ BUILTIN_TYPES: dict[str, dict[str, Any]] = {
     },
 }
 
-# Never scanned, whatever the config says: dependencies, build output, lock files, generated code.
-# A config file's "exclude" list is added to these ("!glob" re-includes).
+# Never scanned, whatever the config says: installed dependencies, build output, lock files, generated
+# code. Vendored sources (vendor/, third_party/) ARE scanned: the same library vendored into several
+# repositories is itself a finding (make it a dependency). A config file's "exclude" list is added to
+# these ("!glob" re-includes).
 DEFAULT_EXCLUDE: tuple[str, ...] = (
-    "node_modules/", "vendor/", "third_party/", "dist/", ".venv/", "venv/", "__pycache__/", ".terraform/",
+    "node_modules/", "dist/", ".venv/", "venv/", "__pycache__/", ".terraform/",
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "go.sum", "*.lock.hcl",
     "*.min.js", "*.min.css", "*.map", "*.pb.go", "*_pb2.py",
 )

@@ -109,7 +109,7 @@ def test_builtin_classification(path: str, first: str) -> None:
 @pytest.mark.parametrize(
     "path",
     ["README.md", "LICENSE", "node_modules/lib/client.js", "web/node_modules/x/index.js", "package-lock.json",
-     "vendor/github.com/x/y/client.go", "dist/app.min.js", "image.png"],
+     "node_modules/x/y/client.js", "dist/app.min.js", "image.png"],
 )
 def test_unscanned_paths(path: str) -> None:
     assert default_config().types_for(path) == ()

@@ -25,7 +25,7 @@ from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, Sourc
 
 # Directories that never hold the repository's own code: VCS data, dependencies, caches.
 ALWAYS_SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", "vendor", "__pycache__", ".venv", "venv", ".tox",
+    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox",
      ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform"}
 )
 BINARY_SNIFF_BYTES = 8192  # git's own heuristic: a NUL byte in the first 8 KiB means binary

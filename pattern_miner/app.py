@@ -1,0 +1,353 @@
+"""The HTTP service: ``uvicorn pattern_miner.app:app --port 8081``. Same engine, config and state as the CLI.
+
+POST /api/mine-patterns          start a run (?pattern_type=, ?repos=a/b,c/d, or the same fields as JSON);
+                                 202 {status: "mining_started", run_id, ...}; ?wait=true runs it and answers
+                                 {status, repositories_scanned, patterns_found, extraction_opportunities, ...}
+GET  /api/runs, /api/runs/{id}   runs of this process, then the state store's history
+GET  /api/patterns[/{type}]      the patterns the state store knows (404 for an unknown type)
+GET  /health                     liveness, never authenticated
+One run at a time (409 while one runs). With API_TOKEN set, /api/* needs ``Authorization: Bearer <token>``.
+Settings come from the environment: GITHUB_TOKEN (none: scan the config's local ``path``s), GITHUB_API_URL,
+ANTHROPIC_API_KEY, DEV_NEXUS_URL, DEV_NEXUS_TOKEN, CONFIG (config/repositories.json), CACHE_DIR, API_TOKEN,
+DRY_RUN.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+import json
+import os
+import secrets
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from pattern_miner import __version__
+from pattern_miner.console import Console
+from pattern_miner.errors import PatternMinerError
+from pattern_miner.state import StateStore, default_state_path
+
+DEFAULT_CACHE_DIR = ".pattern-miner-cache"
+KEEP_RUNS = 100  # run records kept in memory; older ones are still in the state store
+
+
+class MineRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pattern_type: str | None = None
+    repos: list[str] | None = None
+    dry_run: bool | None = None
+    wait: bool | None = None
+
+    @field_validator("repos", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            value = [r.strip() for r in value if isinstance(r, str) and r.strip()] or None
+        return value
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceSettings:
+    config_path: Path
+    cache_dir: Path
+    github_token: str | None = None
+    github_api_url: str | None = None
+    anthropic_api_key: str | None = None
+    dev_nexus_url: str | None = None
+    dev_nexus_token: str | None = None
+    api_token: str | None = None
+    dry_run: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ServiceSettings:
+        def get(name: str) -> str | None:
+            return (env.get(name) or "").strip() or None
+
+        return cls(
+            config_path=Path(get("CONFIG") or "config/repositories.json"),
+            cache_dir=Path(get("CACHE_DIR") or DEFAULT_CACHE_DIR),
+            github_token=get("GITHUB_TOKEN"),
+            github_api_url=get("GITHUB_API_URL"),
+            anthropic_api_key=get("ANTHROPIC_API_KEY"),
+            dev_nexus_url=get("DEV_NEXUS_URL"),
+            dev_nexus_token=get("DEV_NEXUS_TOKEN"),
+            api_token=get("API_TOKEN"),
+            dry_run=(get("DRY_RUN") or "").lower() in ("1", "true", "yes"),
+        )
+
+
+def mining_settings(service: ServiceSettings, request: MineRequest, run_id: str) -> Any:
+    """pattern_miner.mine.MiningSettings for one request (the fields it declares, filled from the service)."""
+    from pattern_miner.mine import MiningSettings
+
+    values: dict[str, Any] = {
+        "config_path": service.config_path,
+        "repos": tuple(request.repos or ()),
+        "pattern_type": request.pattern_type,
+        "dry_run": service.dry_run if request.dry_run is None else request.dry_run,
+        "cache_dir": service.cache_dir,
+        "source": "github" if service.github_token else "local",
+        "token": service.github_token,
+        "api_url": service.github_api_url,
+        "anthropic_api_key": service.anthropic_api_key,
+        "dev_nexus_url": service.dev_nexus_url,
+        "dev_nexus_token": service.dev_nexus_token,
+        "run_id": run_id,
+        "state_path": default_state_path(service.cache_dir),
+    }
+    names = {f.name for f in dataclasses.fields(MiningSettings)}
+    return MiningSettings(**{k: v for k, v in values.items() if k in names and v is not None})
+
+
+def run_mining(settings: Any, console: Console) -> Any:
+    from pattern_miner.mine import run_mining as run
+
+    return run(settings, console)
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
+    if callable(getattr(value, "to_dict", None)):
+        return _jsonable(value.to_dict())
+    if hasattr(value, "model_dump"):
+        return _jsonable(value.model_dump(mode="json"))
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+@dataclasses.dataclass
+class RunRecord:
+    run_id: str
+    request: MineRequest
+    status: str = "running"  # running | completed | failed
+    started_at: str = dataclasses.field(default_factory=lambda: datetime.now(UTC).isoformat())
+    finished_at: str | None = None
+    result: dict[str, Any] = dataclasses.field(default_factory=dict)
+    error: str | None = None
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "pattern_type": self.request.pattern_type,
+            "repos": self.request.repos,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            **self.result,
+            "error": self.error,
+            "warnings": self.warnings,
+        }
+
+
+class Service:
+    """Runs, one at a time, and what they left behind."""
+
+    def __init__(
+        self,
+        runner: Callable[..., Any],
+        settings_factory: Callable[[MineRequest, str], Any],
+        store: StateStore,
+        config_path: Path,
+    ) -> None:
+        self.runner = runner
+        self.settings_factory = settings_factory
+        self.store = store
+        self.config_path = config_path
+        self.lock = threading.Lock()
+        self.runs: dict[str, RunRecord] = {}
+        self.current: str | None = None
+
+    def start(self, request: MineRequest) -> RunRecord:
+        if not self.lock.acquire(blocking=False):
+            raise HTTPException(409, {"error": "a mining run is already in progress", "run_id": self.current})
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        record = RunRecord(run_id=f"{stamp}-{secrets.token_hex(3)}", request=request)
+        self.current = record.run_id
+        self.runs[record.run_id] = record
+        for old in list(self.runs)[:-KEEP_RUNS]:
+            del self.runs[old]
+        return record
+
+    def execute(self, record: RunRecord) -> None:
+        """Run the job for ``record`` and release the run lock (taken by ``start``)."""
+        console = Console(err=sys.stderr)
+        try:
+            result = self.runner(self.settings_factory(record.request, record.run_id), console)
+            report = result.report
+            record.result = {
+                "repositories_scanned": len(report.repositories),
+                "patterns_found": len(report.patterns),
+                "extraction_opportunities": len(report.opportunities),
+            }
+            for name in ("issues", "dev_nexus", "advice"):
+                if getattr(result, name, None) is not None:
+                    record.result[name] = _jsonable(getattr(result, name))
+            known = self.store.get_run(record.run_id)
+            if known:
+                record.result["changes"] = known["changes"]
+            if self.store.report(record.run_id) is None:
+                self.store.save_report(record.run_id, report.to_dict())
+            record.status = "completed"
+        except PatternMinerError as exc:
+            record.status, record.error = "failed", str(exc)
+        except Exception as exc:  # the service must outlive a crashed run; the traceback goes to the log
+            traceback.print_exc(file=sys.stderr)
+            record.status, record.error = "failed", f"internal error: {type(exc).__name__}: {exc}"
+        finally:
+            record.warnings = list(console.warnings)
+            record.finished_at = datetime.now(UTC).isoformat()
+            self.current = None
+            self.lock.release()
+
+    def known_types(self) -> set[str]:
+        from pattern_miner.config import default_config, load_config
+
+        config = load_config(self.config_path) if self.config_path.is_file() else default_config()
+        return set(config.pattern_types) | self.store.pattern_types()
+
+
+async def _mine_request(request: Request) -> MineRequest:
+    raw = await request.body()
+    data: dict[str, Any] = {}
+    if raw.strip():
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise HTTPException(422, "the request body must be a JSON object") from None
+        if not isinstance(data, dict):
+            raise HTTPException(422, "the request body must be a JSON object")
+    for name in ("pattern_type", "repos", "dry_run", "wait"):
+        if name in request.query_params:
+            data[name] = request.query_params[name]
+    try:
+        return MineRequest.model_validate(data)
+    except ValidationError as exc:
+        raise HTTPException(422, exc.errors(include_url=False, include_context=False)) from None
+
+
+def create_app(
+    runner: Callable[..., Any] | None = None,
+    settings_factory: Callable[[MineRequest, str], Any] | None = None,
+    state_path: Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+) -> FastAPI:
+    service_settings = ServiceSettings.from_env(os.environ if env is None else env)
+    store = StateStore(state_path or default_state_path(service_settings.cache_dir))
+    service = Service(
+        runner or run_mining,
+        settings_factory or (lambda req, run_id: mining_settings(service_settings, req, run_id)),
+        store,
+        service_settings.config_path,
+    )
+    api_token = service_settings.api_token
+
+    def authorize(request: Request) -> None:
+        if not api_token:
+            return
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), api_token.encode()):
+            raise HTTPException(
+                401, "missing or invalid bearer token", headers={"WWW-Authenticate": "Bearer"}
+            )
+
+    app = FastAPI(title="Pattern Miner", version=__version__)
+    app.state.service = service
+    api = APIRouter(prefix="/api", dependencies=[Depends(authorize)])
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"status": "healthy", "version": __version__, "mining": service.current}
+
+    @api.post("/mine-patterns")
+    async def mine_patterns(request: Request) -> JSONResponse:
+        req = await _mine_request(request)
+        if req.pattern_type is not None:
+            try:
+                known = await run_in_threadpool(service.known_types)
+            except PatternMinerError as exc:
+                raise HTTPException(500, str(exc)) from None
+            if req.pattern_type not in known:
+                raise HTTPException(
+                    422, f"unknown pattern type {req.pattern_type!r} (known: {', '.join(sorted(known))})"
+                )
+        record = service.start(req)
+        if req.wait:
+            await run_in_threadpool(service.execute, record)
+            return JSONResponse(record.to_dict(), status_code=200 if record.status == "completed" else 500)
+        threading.Thread(
+            target=service.execute, args=(record,), name=f"mine-{record.run_id}", daemon=True
+        ).start()
+        body = {
+            "status": "mining_started",
+            "run_id": record.run_id,
+            "pattern_type": req.pattern_type,
+            "repos": req.repos,
+            "status_url": f"/api/runs/{record.run_id}",
+        }
+        return JSONResponse(body, status_code=202, headers={"Location": body["status_url"]})
+
+    @api.get("/runs")
+    def runs(limit: int = 20) -> dict[str, Any]:
+        mine = [r.to_dict() for r in reversed(service.runs.values())]
+        seen = {r["run_id"] for r in mine}
+        older = [{**r, "status": "completed"} for r in store.runs(limit) if r["run_id"] not in seen]
+        return {"runs": (mine + older)[: max(0, limit)]}
+
+    @api.get("/runs/{run_id}")
+    def run(run_id: str) -> dict[str, Any]:
+        if run_id in service.runs:
+            return service.runs[run_id].to_dict()
+        recorded = store.get_run(run_id)
+        if recorded is None:
+            raise HTTPException(404, f"no run {run_id!r}")
+        return {**recorded, "status": "completed"}
+
+    def _patterns(pattern_type: str | None) -> dict[str, Any]:
+        found = store.patterns(pattern_type)
+        if not found and not store.runs(1):  # nothing recorded yet: the last saved report, if any
+            latest = store.latest_report() or {}
+            found = [p for p in latest.get("patterns", []) if pattern_type in (None, p.get("pattern_type"))]
+        return {"pattern_type": pattern_type, "total": len(found), "patterns": found}
+
+    @api.get("/patterns")
+    def patterns() -> dict[str, Any]:
+        return _patterns(None)
+
+    @api.get("/patterns/{pattern_type}")
+    def patterns_of_type(pattern_type: str) -> dict[str, Any]:
+        try:
+            known = service.known_types()
+        except PatternMinerError as exc:
+            raise HTTPException(500, str(exc)) from None
+        if pattern_type not in known:
+            raise HTTPException(
+                404, f"unknown pattern type {pattern_type!r} (known: {', '.join(sorted(known))})"
+            )
+        return _patterns(pattern_type)
+
+    app.include_router(api)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from pattern_miner.app import MineRequest, ServiceSettings, create_app
+from pattern_miner.console import Console
+from pattern_miner.errors import ConfigError
+from pattern_miner.model import Occurrence, Pattern, RepoInfo, ScanReport
+from pattern_miner.state import StateStore
+
+
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, in a thread."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(500):
+        if server.started:
+            break
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def wait_for_run(http: httpx.Client, run_id: str) -> dict[str, Any]:
+    for _ in range(1000):
+        body = http.get(f"/api/runs/{run_id}").json()
+        if body["status"] != "running":
+            return body
+        time.sleep(0.02)
+    raise AssertionError(f"run {run_id} never finished")
+
+
+def make_pattern(pid: str, repos: list[str], ptype: str = "deployment") -> Pattern:
+    occ = tuple(
+        Occurrence(repo=r, path="deploy.sh", start_line=1, end_line=12, text="echo secret") for r in repos
+    )
+    return Pattern(
+        id=pid,
+        pattern_type=ptype,
+        kind="file",
+        language="bash",
+        title=f"{pid} script",
+        similarity=0.9,
+        confidence="High",
+        score=2.0,
+        lines=12,
+        occurrences=occ,
+    )
+
+
+@dataclass(frozen=True)
+class IssueStats:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class FakeMiner:
+    """Stands in for pattern_miner.mine.run_mining: a real ScanReport, recorded in the state like mine.py does."""
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.settings: list[Any] = []
+        self.gate: threading.Event | None = None
+        self.error: Exception | None = None
+
+    def factory(self, request: MineRequest, run_id: str) -> Any:
+        return SimpleNamespace(
+            run_id=run_id, pattern_type=request.pattern_type, repos=request.repos, dry_run=request.dry_run
+        )
+
+    def __call__(self, settings: Any, console: Console) -> Any:
+        self.settings.append(settings)
+        if self.gate is not None:
+            self.gate.wait(10)
+        if self.error is not None:
+            raise self.error
+        console.warn("dev-nexus: not configured")
+        report = ScanReport(
+            patterns=(
+                make_pattern("p1", ["o/a", "o/b", "o/c"]),
+                make_pattern("d1", ["o/a", "o/b"], "docker"),
+            ),
+            repositories=tuple(RepoInfo(n) for n in ("o/a", "o/b", "o/c")),
+        )
+        self.store.record_run(report, run_id=settings.run_id, when=datetime.now(UTC))
+        return SimpleNamespace(report=report, issues=IssueStats(created=2))
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[tuple[FakeMiner, Callable[..., FastAPI]]]:
+    state = tmp_path / "cache" / "state.sqlite3"
+    miner = FakeMiner(StateStore(state))
+
+    def make(env: dict[str, str] | None = None) -> FastAPI:
+        env = {"CONFIG": str(tmp_path / "missing.json"), **(env or {})}
+        return create_app(miner, miner.factory, state, env=env)
+
+    yield miner, make
+
+
+def test_wait_true_returns_the_seed_shape_and_patterns_are_served(setup: Any) -> None:
+    miner, make = setup
+    with serve(make()) as url, httpx.Client(base_url=url) as http:
+        resp = http.post("/api/mine-patterns", params={"wait": "true"})
+        assert resp.status_code == 200, resp.text
+        body = resp.json()
+        assert body["status"] == "completed"
+        assert (body["repositories_scanned"], body["patterns_found"], body["extraction_opportunities"]) == (
+            3,
+            2,
+            2,
+        )
+        assert body["issues"] == {"created": 2, "updated": 0, "unchanged": 0}
+        assert body["changes"] == {"new": 2}
+        assert body["warnings"] == ["dev-nexus: not configured"]
+
+        all_patterns = http.get("/api/patterns").json()
+        assert all_patterns["total"] == 2
+        assert {p["id"] for p in all_patterns["patterns"]} == {"p1", "d1"}
+        p1 = next(p for p in all_patterns["patterns"] if p["id"] == "p1")
+        assert p1["similarity"] == 0.9 and p1["status"] == "new" and p1["repo_count"] == 3
+        assert "text" not in p1["occurrences"][0]  # code is never served
+
+        deploy = http.get("/api/patterns/deployment").json()
+        assert [p["id"] for p in deploy["patterns"]] == ["p1"]
+        assert http.get("/api/patterns/terraform").json()["total"] == 0  # a built-in type, nothing found
+        missing = http.get("/api/patterns/no-such-type")
+        assert missing.status_code == 404 and "unknown pattern type" in missing.json()["detail"]
+
+        run = http.get(f"/api/runs/{body['run_id']}").json()
+        assert run["status"] == "completed" and run["patterns_found"] == 2
+        assert http.get("/api/runs/nope").status_code == 404
+        assert http.get("/api/runs").json()["runs"][0]["run_id"] == body["run_id"]
+        assert http.get("/health").json()["status"] == "healthy"
+
+    # a restarted service still knows the run and the patterns, from the state store
+    with serve(make()) as url, httpx.Client(base_url=url) as http:
+        assert http.get(f"/api/runs/{body['run_id']}").json()["changes"] == {"new": 2}
+        assert http.get("/api/patterns").json()["total"] == 2
+
+
+def test_background_run_202_then_409_while_running(setup: Any) -> None:
+    miner, make = setup
+    miner.gate = threading.Event()
+    with serve(make()) as url, httpx.Client(base_url=url) as http:
+        resp = http.post("/api/mine-patterns")
+        assert resp.status_code == 202
+        started = resp.json()
+        assert started["status"] == "mining_started" and resp.headers["Location"] == started["status_url"]
+        assert http.get(started["status_url"]).json()["status"] == "running"
+        assert http.get("/health").json()["mining"] == started["run_id"]
+        busy = http.post("/api/mine-patterns", params={"wait": "true"})
+        assert busy.status_code == 409 and busy.json()["detail"]["run_id"] == started["run_id"]
+        miner.gate.set()
+        done = wait_for_run(http, started["run_id"])
+        assert done["status"] == "completed" and done["extraction_opportunities"] == 2
+        assert http.post("/api/mine-patterns", params={"wait": "1"}).status_code == 200  # free again
+
+
+def test_query_parameters_and_json_body(setup: Any) -> None:
+    miner, make = setup
+    with serve(make()) as url, httpx.Client(base_url=url) as http:
+        http.post(
+            "/api/mine-patterns", params={"pattern_type": "deployment", "repos": "o/a, o/b", "wait": "true"}
+        )
+        http.post(
+            "/api/mine-patterns",
+            json={"pattern_type": "docker", "repos": ["o/c"], "wait": True, "dry_run": True},
+        )
+        got = [(s.pattern_type, s.repos, s.dry_run) for s in miner.settings]
+        assert got == [("deployment", ["o/a", "o/b"], None), ("docker", ["o/c"], True)]
+        assert http.post("/api/mine-patterns", json={"pattern_type": "nope"}).status_code == 422
+        assert http.post("/api/mine-patterns", json={"colour": "red"}).status_code == 422
+        assert http.post("/api/mine-patterns", content=b"[1, 2]").status_code == 422
+        assert http.post("/api/mine-patterns", content=b"not json").status_code == 422
+        assert len(miner.settings) == 2
+
+
+def test_failed_runs_are_reported(setup: Any) -> None:
+    miner, make = setup
+    miner.error = ConfigError("config/repositories.json: no such file")
+    with serve(make()) as url, httpx.Client(base_url=url) as http:
+        resp = http.post("/api/mine-patterns", params={"wait": "true"})
+        assert resp.status_code == 500
+        assert resp.json()["status"] == "failed"
+        assert resp.json()["error"] == "config/repositories.json: no such file"
+        miner.error = KeyError("boom")
+        started = http.post("/api/mine-patterns").json()
+        failed = wait_for_run(http, started["run_id"])
+        assert failed["status"] == "failed" and failed["error"].startswith("internal error: KeyError")
+        assert http.post("/api/mine-patterns", params={"wait": "true"}).status_code == 500  # lock released
+
+
+def test_bearer_token_auth(setup: Any) -> None:
+    miner, make = setup
+    with serve(make({"API_TOKEN": "s3cret"})) as url, httpx.Client(base_url=url) as http:
+        assert http.get("/health").status_code == 200
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic s3cret"}):
+            resp = http.post("/api/mine-patterns", headers=headers)
+            assert resp.status_code == 401 and resp.headers["WWW-Authenticate"] == "Bearer"
+            assert http.get("/api/patterns", headers=headers).status_code == 401
+        ok = http.post(
+            "/api/mine-patterns", params={"wait": "true"}, headers={"Authorization": "Bearer s3cret"}
+        )
+        assert ok.status_code == 200
+        assert len(miner.settings) == 1
+
+
+def test_pattern_types_come_from_the_config(setup: Any, tmp_path: Path) -> None:
+    miner, _ = setup
+    config = tmp_path / "repositories.json"
+    config.write_text(
+        json.dumps(
+            {
+                "repositories": [{"repo": "o/a"}],
+                "pattern_types": {"helm": {"file_patterns": ["charts/**/*.yaml"]}},
+            }
+        )
+    )
+    app = create_app(miner, miner.factory, tmp_path / "state.sqlite3", env={"CONFIG": str(config)})
+    with serve(app) as url, httpx.Client(base_url=url) as http:
+        assert http.get("/api/patterns/helm").json() == {"pattern_type": "helm", "total": 0, "patterns": []}
+        config.write_text("{broken")
+        assert http.get("/api/patterns/helm").status_code == 500
+
+
+def test_service_settings_from_env(tmp_path: Path) -> None:
+    s = ServiceSettings.from_env(
+        {
+            "GITHUB_TOKEN": " ghp_x ",
+            "CACHE_DIR": str(tmp_path),
+            "DRY_RUN": "true",
+            "DEV_NEXUS_URL": "https://nexus.run.app",
+        }
+    )
+    assert s.github_token == "ghp_x" and s.cache_dir == tmp_path and s.dry_run
+    assert s.config_path == Path("config/repositories.json") and s.api_token is None
+    assert ServiceSettings.from_env({}).github_token is None
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_seed_curl_command_works(setup: Any) -> None:
+    miner, make = setup
+    with serve(make()) as url:
+        out = subprocess.run(
+            ["curl", "-sS", "-X", "POST", f"{url}/api/mine-patterns"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        body = json.loads(out.stdout)
+        assert body["status"] == "mining_started"
+        with httpx.Client(base_url=url) as http:
+            assert wait_for_run(http, body["run_id"])["status"] == "completed"

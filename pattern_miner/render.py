@@ -81,7 +81,7 @@ def _occurrence_view(occ: Occurrence, hidden: bool) -> dict[str, str]:
 
 
 def _pair(occurrences: tuple[Occurrence, ...]) -> tuple[Occurrence, Occurrence] | None:
-    """The two most representative copies: the medoid, and the next best from another repository."""
+    """The two most representative copies: the medoid, and the closest differing copy of another repository."""
     cands = [o for o in occurrences if o.text.strip()][:PAIR_CANDIDATES]
     if len(cands) < 2:
         return None
@@ -91,9 +91,15 @@ def _pair(occurrences: tuple[Occurrence, ...]) -> tuple[Occurrence, Occurrence] 
         sims = [difflib.SequenceMatcher(None, lines[i], lines[j], autojunk=False).ratio() for j in range(len(cands)) if j != i]
         mean.append(sum(sims) / len(sims))
     order = sorted(range(len(cands)), key=lambda i: (-mean[i], i))
-    first = cands[order[0]]
-    second = next((cands[i] for i in order[1:] if cands[i].repo != first.repo), cands[order[1]])
-    return first, second
+    top = order[0]
+    first = cands[top]
+    # its partner: the closest copy that differs (a small diff reads best), else any other repository's
+    others = sorted((i for i in order[1:] if cands[i].repo != first.repo), key=lambda i: (
+        cands[i].text == first.text,
+        -difflib.SequenceMatcher(None, lines[top], lines[i], autojunk=False).ratio(),
+        i,
+    ))
+    return first, cands[others[0]] if others else cands[order[1]]
 
 
 def _excerpt(pattern: Pattern, max_lines: int) -> dict[str, str] | None:

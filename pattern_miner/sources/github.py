@@ -169,6 +169,7 @@ class GitHubSource:
 
     # -- which repositories --------------------------------------------------------------------------
     def snapshots(self) -> Iterator[RepoSnapshot]:
+        self._failures.clear()  # each call is a fresh run over the repositories
         targets = self._targets()
         progress = self.console.progress("Reading GitHub", total=len(targets)) if self.console else None
         try:

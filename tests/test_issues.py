@@ -1,0 +1,194 @@
+"""ensure_issues against the fake GitHub through PyGithub: idempotent, no duplicates, humans respected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from pattern_miner.console import Console
+from pattern_miner.model import Occurrence, Pattern
+from pattern_miner.publish.issues import EnsureResult, IssueSpec, ensure_issues, parse_marker
+from pattern_miner.publish.marker import Marker
+from pattern_miner.publish.tracker import GitHubTracker, github_client
+from pattern_miner.render import render_issue
+from tests.fakes.github import FakeGitHub
+
+HUB = "acme/hub"
+LABELS = ("pattern-miner", "code-reuse")
+TEXT = "#!/bin/sh\nset -e\ndocker build -t app .\ndocker push app\ngcloud run deploy app\n"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    with FakeGitHub() as server:
+        server.add_repo(HUB, {"README.md": "hub"})
+        yield server
+
+
+def pat(pid: str, repos: tuple[str, ...] = ("acme/a", "acme/b"), *, text: str = TEXT, score: float = 1.0) -> Pattern:
+    occs = tuple(Occurrence(r, "deploy.sh", 1, 5, language="bash", text=text,
+                            url=f"https://github.com/{r}/blob/abc/deploy.sh#L1-L5") for r in repos)
+    return Pattern(pid, "deployment", "file", "bash", f"deploy script {pid}", 0.9, "High", score, 5, occs)
+
+
+def spec(p: Pattern, repo: str = HUB) -> IssueSpec:
+    issue = render_issue(p, None, first_seen="2024-05-06")
+    copies = {}
+    from pattern_miner.publish.marker import copy_key
+
+    for o in p.occurrences:
+        copies[copy_key(o)] = f"{o.repo} `{o.path}`"
+    return IssueSpec(repo, p.id, issue.title, issue.body, issue.marker, LABELS, copies)
+
+
+def run(fake: FakeGitHub, patterns: list[Pattern], *, dry_run: bool = False, max_create: int | None = None,
+        live: set[tuple[str, str]] | None = None, closable: bool = True) -> EnsureResult:
+    tracker = GitHubTracker(github_client(fake.token, fake.url))
+    existing = tracker.list_issues(HUB, LABELS[0])
+    return ensure_issues(
+        [spec(p) for p in patterns], existing, tracker, labels=LABELS,
+        live=live if live is not None else {(HUB, p.id) for p in patterns},
+        can_close=lambda repo, marker: closable, max_create=max_create, dry_run=dry_run, console=Console(quiet=True),
+    )
+
+
+def writes(fake: FakeGitHub) -> list[str]:
+    return [f"{r.method} {r.path}" for r in fake.requests if r.method in ("POST", "PATCH", "PUT", "DELETE")]
+
+
+def issues(fake: FakeGitHub) -> list[dict]:
+    return list(fake.repo(HUB).issues.values())
+
+
+def test_first_run_creates_second_run_writes_nothing(fake: FakeGitHub) -> None:
+    first = run(fake, [pat("p1"), pat("p2"), pat("p3")])
+    assert first.get("created") == 3 and not first.errors
+    assert sorted(label for label in fake.repo(HUB).labels) == ["code-reuse", "pattern-miner"]
+    assert all(set(i["labels"]) == set(LABELS) for i in issues(fake))
+    assert sorted(parse_marker(i["body"]).id for i in issues(fake)) == ["p1", "p2", "p3"]
+    fake.clear_requests()
+    second = run(fake, [pat("p1"), pat("p2"), pat("p3")])
+    assert writes(fake) == []
+    assert second.get("unchanged") == 3 and second.get("created") == 0
+    assert {(r, pid) for r, pid in second.issues} == {(HUB, "p1"), (HUB, "p2"), (HUB, "p3")}
+
+
+def test_changed_copy_gives_one_edit_and_one_comment(fake: FakeGitHub) -> None:
+    run(fake, [pat("p1"), pat("p2")])
+    fake.clear_requests()
+    result = run(fake, [pat("p1", ("acme/a", "acme/b", "acme/c")), pat("p2")])
+    assert writes(fake) == ["PATCH /repos/acme/hub/issues/1", "POST /repos/acme/hub/issues/1/comments"]
+    assert (result.get("updated"), result.get("commented")) == (1, 1)
+    comment = fake.repo(HUB).comments[1][0]["body"]
+    assert "New copy" in comment and "acme/c `deploy.sh`" in comment
+    patch = fake.requests_to("PATCH", r"/repos/acme/hub/issues/1")[0].body
+    assert set(patch) == {"body"}  # only what changed
+
+
+def test_lost_response_on_create_does_not_duplicate(fake: FakeGitHub) -> None:
+    fake.fail("POST", r"/repos/acme/hub/issues", 502, after_effect=True)
+    result = run(fake, [pat("p1"), pat("p2")])
+    assert len(issues(fake)) == 2 and sorted(parse_marker(i["body"]).id for i in issues(fake)) == ["p1", "p2"]
+    assert result.get("created") == 2 and not result.errors
+    assert len(fake.requests_to("POST", r"/repos/acme/hub/issues")) == 2  # never re-posted
+
+
+def test_failed_create_is_retried_once_when_nothing_was_created(fake: FakeGitHub) -> None:
+    fake.fail("POST", r"/repos/acme/hub/issues", 503)
+    result = run(fake, [pat("p1")])
+    assert len(issues(fake)) == 1 and result.get("created") == 1
+    assert len(fake.requests_to("GET", r"/search/issues")) == 1  # looked the marker up before retrying
+
+
+def test_create_failing_twice_is_reported_and_others_go_on(fake: FakeGitHub) -> None:
+    fake.fail("POST", r"/repos/acme/hub/issues", 500, times=2)
+    result = run(fake, [pat("p1", score=2.0), pat("p2")])
+    assert result.get("created") == 1 and result.get("failed") == 1
+    assert "failed" in result.errors[0] and [parse_marker(i["body"]).id for i in issues(fake)] == ["p2"]
+
+
+def test_issue_closed_as_not_planned_is_never_reopened_or_recreated(fake: FakeGitHub) -> None:
+    run(fake, [pat("p1")])
+    issue = fake.repo(HUB).issues[1]
+    issue.update(state="closed", state_reason="not_planned")
+    fake.clear_requests()
+    result = run(fake, [pat("p1", ("acme/a", "acme/b", "acme/c"))])
+    assert writes(fake) == [] and result.get("skipped") == 1 and len(issues(fake)) == 1
+
+
+def test_gone_pattern_is_commented_and_closed_then_reopened_when_back(fake: FakeGitHub) -> None:
+    run(fake, [pat("p1"), pat("p2")])
+    fake.clear_requests()
+    result = run(fake, [pat("p2")])
+    assert writes(fake) == ["POST /repos/acme/hub/issues/1/comments", "PATCH /repos/acme/hub/issues/1"]
+    closed = fake.repo(HUB).issues[1]
+    assert (closed["state"], closed["state_reason"]) == ("closed", "completed")
+    assert parse_marker(closed["body"]).state == "resolved" and result.get("closed") == 1
+    assert "no longer found" in fake.repo(HUB).comments[1][0]["body"]
+    fake.clear_requests()
+    run(fake, [pat("p2")])
+    assert writes(fake) == []  # closed stays closed, quietly
+    result = run(fake, [pat("p1"), pat("p2")])
+    assert fake.repo(HUB).issues[1]["state"] == "open" and result.get("reopened") == 1
+    assert len(issues(fake)) == 2
+    assert parse_marker(fake.repo(HUB).issues[1]["body"]).state == "open"
+
+
+def test_not_closed_when_the_run_did_not_cover_it(fake: FakeGitHub) -> None:
+    run(fake, [pat("p1"), pat("p2")])
+    fake.clear_requests()
+    run(fake, [pat("p2")], closable=False)
+    run(fake, [pat("p2")], live={(HUB, "p1"), (HUB, "p2")})  # still found, just not published
+    assert writes(fake) == [] and fake.repo(HUB).issues[1]["state"] == "open"
+
+
+def test_max_create_takes_highest_ranked_first(fake: FakeGitHub) -> None:
+    ranked = [pat("top", score=3.0), pat("mid", score=2.0), pat("low", score=1.0)]
+    result = run(fake, ranked, max_create=2)
+    assert [parse_marker(i["body"]).id for i in issues(fake)] == ["top", "mid"]
+    assert (result.get("created"), result.get("skipped")) == (2, 1)
+    result = run(fake, ranked, max_create=0)  # updates still happen; nothing new
+    assert result.get("unchanged") == 2 and result.get("skipped") == 1 and len(issues(fake)) == 2
+
+
+def test_dry_run_writes_nothing_but_plans_everything(fake: FakeGitHub) -> None:
+    run(fake, [pat("p1")])
+    fake.clear_requests()
+    result = run(fake, [pat("p1", ("acme/a", "acme/b", "acme/c")), pat("p2")], dry_run=True)
+    assert writes(fake) == []
+    assert (result.get("created"), result.get("updated"), result.get("commented")) == (1, 1, 1)
+    assert [a.kind for a in result.actions] == ["edit", "comment", "create"]
+
+
+def test_foreign_issues_are_ignored_and_human_labels_kept(fake: FakeGitHub) -> None:
+    other = Marker("p1", "2024-01-01").render()
+    fake.add_issue(HUB, "not ours", other)  # no bot label: not considered
+    run(fake, [pat("p1")])
+    assert len(issues(fake)) == 2
+    human = github_client(fake.token, fake.url).get_repo(HUB)
+    human.create_label("team:infra", "ededed")
+    human.get_issue(2).edit(labels=["pattern-miner", "team:infra"])  # a human dropped code-reuse, added one
+    run(fake, [pat("p1")])
+    assert fake.repo(HUB).issues[2]["labels"] == ["pattern-miner", "team:infra", "code-reuse"]
+
+
+def test_duplicates_are_closed_keeping_the_oldest(fake: FakeGitHub) -> None:
+    s = spec(pat("p1"))
+    for _ in range(2):
+        fake.add_issue(HUB, s.title, s.body, labels=LABELS)
+    result = run(fake, [pat("p1")])
+    assert fake.repo(HUB).issues[1]["state"] == "open"
+    assert (fake.repo(HUB).issues[2]["state"], fake.repo(HUB).issues[2]["state_reason"]) == ("closed", "not_planned")
+    assert "Duplicate of #1" in fake.repo(HUB).comments[2][0]["body"]
+    assert result.get("closed") == 1 and result.get("unchanged") == 1
+
+
+def test_failed_edit_skips_its_comment_and_goes_on(fake: FakeGitHub) -> None:
+    run(fake, [pat("p1"), pat("p2")])
+    fake.fail("PATCH", r"/repos/acme/hub/issues/1", 500)
+    fake.clear_requests()
+    grown = ("acme/a", "acme/b", "acme/c")
+    result = run(fake, [pat("p1", grown), pat("p2", grown)])
+    assert result.get("failed") == 1 and result.get("updated") == 1 and result.get("commented") == 1
+    assert not fake.repo(HUB).comments.get(1) and len(fake.repo(HUB).comments[2]) == 1

@@ -82,7 +82,7 @@ class _Retry(GithubRetry):
 
     def new(self, **kw: Any) -> _Retry:
         kw.update(sleep=self.sleep_fn, max_wait=self.max_wait)
-        return super().new(**kw)  # type: ignore[no-any-return]
+        return super().new(**kw)
 
     def sleep(self, response: Any = None) -> None:
         wait = self.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
@@ -174,7 +174,7 @@ class GitHubSource:
         progress = self.console.progress("Reading GitHub", total=len(targets)) if self.console else None
         try:
             for target in targets:
-                snapshot = self._guarded(target.name, lambda t=target: self._snapshot(t))
+                snapshot = self._guarded(target.name, self._snapshot, target)
                 if progress is not None:
                     progress.advance(note=target.name)
                 if snapshot is not None:
@@ -183,9 +183,9 @@ class GitHubSource:
             if progress is not None:
                 progress.close()
 
-    def _guarded(self, name: str, work: Callable[[], T]) -> T | None:
+    def _guarded(self, name: str, work: Callable[..., T], *args: Any) -> T | None:
         try:
-            return work()
+            return work(*args)
         except BadCredentialsException as exc:
             raise SourceError(f"GitHub rejected the token (401 {_message(exc) or 'Bad credentials'})") from None
         except Exception as exc:  # one repository (or owner) must never stop the run
@@ -197,7 +197,7 @@ class GitHubSource:
         for spec in self.config.repositories:
             targets.setdefault(spec.repo.lower(), _Target(spec.repo, spec.scan_patterns, None))
         for owner in self.config.owners:
-            found = self._guarded(owner.owner, lambda o=owner: list(self._discover(o)))
+            found = self._guarded(owner.owner, self._discovered, owner)
             for meta in sorted(found or (), key=lambda m: m.name.lower()):
                 targets.setdefault(meta.name.lower(), _Target(meta.name, owner.scan_patterns, meta))
         if not self.repos:
@@ -207,6 +207,9 @@ class GitHubSource:
             if self.console is not None and not any(fnmatch.fnmatchcase(k, pattern) for k in targets):
                 self.console.warn(f"repository filter {pattern!r} matches no configured repository")
         return [t for key, t in targets.items() if any(fnmatch.fnmatchcase(key, w) for w in wanted)]
+
+    def _discovered(self, spec: OwnerSpec) -> list[_Meta]:
+        return list(self._discover(spec))
 
     def _discover(self, spec: OwnerSpec) -> Iterator[_Meta]:
         gh = self.github
@@ -259,6 +262,8 @@ class GitHubSource:
         if head is None:
             raise _Failed(f"default branch {meta.default_branch!r} not found (empty repository?)")
         key = self._key(target.scan_patterns)
+        listing: Sequence[CachedFile]
+        tree_skips: Sequence[tuple[str, str]]
         if cached and cached.commit == head and cached.key == key:
             listing, tree_skips = cached.files, cached.skips
         else:

@@ -347,3 +347,26 @@ def test_real_git_checkout(tmp_path: Path) -> None:
     files = {f.path: f for f in snap.files}
     assert list(files) == ["app.py"]
     assert files["app.py"].sha == git("hash-object", "app.py")
+
+
+def test_example_repositories_walk_cleanly() -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "repos"
+    repos = repos_from_paths(sorted(p for p in root.iterdir() if p.is_dir()))
+    assert [name for name, _ in repos] == [
+        "local/billing-worker", "local/checkout-api", "local/inventory-service", "local/ops-tools",
+        "local/search-frontend",
+    ]
+    types: dict[str, tuple[str, ...]] = {}
+    for snap in LocalSource(repos, default_config()).snapshots():
+        for f in snap.files:
+            types[f"{snap.info.name.split('/')[1]}/{f.path}"] = f.pattern_types
+        assert snap.skips == [] and snap.info.commit is None  # plain directories, no .git
+    for planted, kind in [
+        ("checkout-api/deploy.sh", "deployment"), ("billing-worker/scripts/deploy-gcp.sh", "deployment"),
+        ("search-frontend/deploy.sh", "deployment"), ("inventory-service/Dockerfile", "docker"),
+        ("billing-worker/.github/workflows/ci.yml", "github_actions"),
+        ("inventory-service/inventory/clients/warehouse_client.py", "api_client"),
+        ("ops-tools/terraform/modules/cloud-run-service/main.tf", "terraform"),
+        ("billing-worker/worker/settings.py", "configuration"),
+    ]:
+        assert types[planted][0] == kind

@@ -1,0 +1,1 @@
+"""billing-worker: turns invoice events into PDF invoices and ledger entries."""

@@ -1,0 +1,1 @@
+"""checkout-api: carts, pricing and order placement for the web shop."""

@@ -1,0 +1,1 @@
+"""inventory-service: stock levels and short-lived reservations per warehouse."""

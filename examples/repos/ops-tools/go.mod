@@ -1,0 +1,3 @@
+module github.com/acme/ops-tools
+
+go 1.22

@@ -97,8 +97,9 @@ def run(args: Any, console: Console, env: Mapping[str, str] | None = None) -> in
         "repositories-scanned": len(report.repositories),
         "patterns-found": len(report.patterns),
         "extraction-opportunities": len(report.opportunities),
-        "issues-created": result.count("created"),
-        "issues-updated": result.count("updated") + result.count("reopened"),
+        # a dry run writes nothing: the would-be issues are in the summary
+        "issues-created": 0 if settings.dry_run else result.count("created"),
+        "issues-updated": 0 if settings.dry_run else result.count("updated") + result.count("reopened"),
         "report-path": result.report_path or "",
     }
     for name in OUTPUTS:

@@ -24,11 +24,18 @@ from pattern_miner.publish import privacy
 from pattern_miner.publish.issues import Action, EnsureResult, IssueSpec, ensure_issues
 from pattern_miner.publish.markdown import code_span, md_text
 from pattern_miner.publish.marker import Marker, copy_key
-from pattern_miner.publish.tracker import DEFAULT_API_URL, ExistingIssue, GitHubTracker, github_client
+from pattern_miner.publish.tracker import (
+    DEFAULT_API_URL,
+    ExistingIssue,
+    GitHubTracker,
+    github_client,
+    is_loopback_url,
+)
 from pattern_miner.render import PRIVATE_LABEL, Templates, render_issue
 
 DEFAULT_LABELS = ("pattern-miner",)
 DEFAULT_REPORT = "pattern-miner-report.json"
+PREVIEW_TARGET = "(issue repository)"  # a dry run with no issue repository still renders the would-be issues
 
 
 @dataclass
@@ -106,6 +113,8 @@ def _source(settings: MiningSettings, config: Any, console: Console) -> Source:
         cache_dir=Path(settings.cache_dir) / "github",
         console=console,
         repos=list(settings.repos) or None,
+        # GitHub asks for paced requests; an API on loopback (a proxy, a test server) is not GitHub
+        **({"seconds_between_requests": None} if is_loopback_url(settings.api_url) else {}),
     )
 
 
@@ -132,7 +141,7 @@ def _preview_state(store_path: Path, workdir: Path) -> Path:
 def _targets(settings: MiningSettings, pattern: Pattern, failed: set[str]) -> list[str]:
     if settings.issue_target == "per-repo":
         return [r for r in pattern.repos if r not in failed]
-    return [settings.issue_repo] if settings.issue_repo else []
+    return [settings.issue_repo or PREVIEW_TARGET]
 
 
 def _copy_labels(pattern: Pattern, redact: bool) -> dict[str, str]:
@@ -153,7 +162,7 @@ class _Run:
         self.console = console
         self.warnings: list[str] = []
         self.tracker: GitHubTracker | None = None
-        if settings.token and (settings.source == "github" or settings.issue_repo or not settings.dry_run):
+        if settings.token and (settings.issue_repo or settings.issue_target == "per-repo"):
             self.tracker = GitHubTracker(github_client(settings.token, settings.api_url))
         self.existing: list[ExistingIssue] = []
         self.private: dict[str, bool] = {}
@@ -179,7 +188,7 @@ class _Run:
         """Visibility and the bot's issues of one target repository (read-only; also in a dry run)."""
         if repo in self.private or repo in self.unusable:
             return
-        if self.tracker is None:
+        if self.tracker is None or repo == PREVIEW_TARGET:
             self.private[repo] = False  # unknown: treated as public, the safe side
             return
         from github import GithubException
@@ -211,7 +220,7 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
     failed = {f.repo for f in report.failures}
     ranked = sorted(report.opportunities, key=lambda p: (-p.score, p.id))
 
-    if settings.issue_target == "central" and not settings.issue_repo and (run.tracker or not settings.dry_run):
+    if settings.issue_target == "central" and not settings.issue_repo and not settings.dry_run:
         raise UsageError("no repository to open issues in: set issue-repo (or run inside a workflow)")
     for p in ranked:
         for target in _targets(settings, p, failed):
@@ -280,7 +289,7 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
     if settings.issue_target == "per-repo":
         live = {(r, p.id) for p in report.patterns for r in p.repos}
     else:
-        live = {(settings.issue_repo or "", p.id) for p in report.patterns}
+        live = {(settings.issue_repo or PREVIEW_TARGET, p.id) for p in report.patterns}
 
     def can_close(repo: str, marker: Marker) -> bool:
         if partial or not report.repositories:

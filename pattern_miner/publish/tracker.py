@@ -37,7 +37,7 @@ class ExistingIssue:
         return parse_marker(self.body)
 
 
-def _is_loopback(api_url: str) -> bool:
+def is_loopback_url(api_url: str) -> bool:
     host = urlsplit(api_url).hostname or ""
     if host == "localhost":
         return True
@@ -54,7 +54,7 @@ def github_client(token: str | None, api_url: str | None = None) -> Github:
     not GitHub (a proxy or a test server), so it is not paced.
     """
     url = (api_url or DEFAULT_API_URL).rstrip("/")
-    paced = not _is_loopback(url)
+    paced = not is_loopback_url(url)
     retry = GithubRetry(
         total=3,
         backoff_factor=0.5 if paced else 0,

@@ -183,6 +183,27 @@ def test_unreadable_file_and_dir(tmp_path: Path) -> None:
     assert sorted(s.reason for s in skips) == ["unreadable", "unreadable"]
 
 
+def test_read_and_list_errors_become_unreadable_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(tmp_path, {"a.py": "a\n", "locked.py": "l\n", "closed/b.py": "b\n"})
+    real_open, real_scandir = os.open, os.scandir
+
+    def deny_open(path: str, *args: object, **kwargs: object) -> int:
+        if os.fspath(path).endswith("locked.py"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def deny_scandir(path: str | os.PathLike[str]) -> object:
+        if os.fspath(path).endswith("closed"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(local.os, "open", deny_open)
+    monkeypatch.setattr(local.os, "scandir", deny_scandir)
+    files, skips, _ = _scan(tmp_path)
+    assert list(files) == ["a.py"]
+    assert skips == [Skip("o/r", "closed", "unreadable"), Skip("o/r", "locked.py", "unreadable")]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_is_never_opened(tmp_path: Path) -> None:
     _tree(tmp_path, {"a.py": "a\n"})

@@ -222,9 +222,12 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
 
     if settings.issue_target == "central" and not settings.issue_repo and not settings.dry_run:
         raise UsageError("no repository to open issues in: set issue-repo (or run inside a workflow)")
-    for p in ranked:
-        for target in _targets(settings, p, failed):
-            run.load_target(target)
+    # every target that may hold one of our issues: also those whose patterns are gone (to close them)
+    if settings.issue_target == "per-repo":
+        for repo in sorted({r.name for r in report.repositories} - failed):
+            run.load_target(repo)
+    else:
+        run.load_target(settings.issue_repo or PREVIEW_TARGET)
 
     # history: computed in a preview copy of the state file; the real one is written by apply()
     from pattern_miner.state import StateStore, default_state_path

@@ -9,7 +9,10 @@ GET  /health                     liveness, never authenticated
 One run at a time (409 while one runs). With API_TOKEN set, /api/* needs ``Authorization: Bearer <token>``.
 Settings come from the environment: GITHUB_TOKEN (none: scan the config's local ``path``s), GITHUB_API_URL,
 ANTHROPIC_API_KEY, DEV_NEXUS_URL, DEV_NEXUS_TOKEN, CONFIG (config/repositories.json), CACHE_DIR, API_TOKEN,
-DRY_RUN.
+DRY_RUN, ISSUE_REPO (where issues go), ISSUE_TARGET (central | per-repo). On Cloud Run leave API_TOKEN unset:
+IAM already admits only authenticated callers (the scheduler's OIDC token).
+Each completed run's report is also kept in the state file (``save_report``) so a restarted service can
+still answer GET /api/patterns after dry runs, which write no history.
 """
 
 from __future__ import annotations
@@ -30,11 +33,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pattern_miner import __version__
 from pattern_miner.console import Console
-from pattern_miner.errors import PatternMinerError
+from pattern_miner.errors import PatternMinerError, UsageError
 from pattern_miner.state import StateStore, default_state_path
 
 DEFAULT_CACHE_DIR = ".pattern-miner-cache"
@@ -48,6 +51,7 @@ class MineRequest(BaseModel):
     repos: list[str] | None = None
     dry_run: bool | None = None
     wait: bool | None = None
+    min_similarity: float | None = Field(default=None, ge=0.0, le=1.0)
 
     @field_validator("repos", mode="before")
     @classmethod
@@ -70,6 +74,8 @@ class ServiceSettings:
     dev_nexus_token: str | None = None
     api_token: str | None = None
     dry_run: bool = False
+    issue_repo: str | None = None
+    issue_target: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServiceSettings:
@@ -86,30 +92,59 @@ class ServiceSettings:
             dev_nexus_token=get("DEV_NEXUS_TOKEN"),
             api_token=get("API_TOKEN"),
             dry_run=(get("DRY_RUN") or "").lower() in ("1", "true", "yes"),
+            issue_repo=get("ISSUE_REPO"),
+            issue_target=get("ISSUE_TARGET"),
         )
 
 
 def mining_settings(service: ServiceSettings, request: MineRequest, run_id: str) -> Any:
-    """pattern_miner.mine.MiningSettings for one request (the fields it declares, filled from the service)."""
+    """pattern_miner.mine.MiningSettings for one request, like the CLI's but from the environment.
+
+    With GITHUB_TOKEN: scan GitHub and publish (unless DRY_RUN or ``dry_run``). Without it: scan the
+    config's ``repositories[].path`` checkouts, as a dry run (there is nowhere to publish).
+    """
+    from pattern_miner.config import load_config
     from pattern_miner.mine import MiningSettings
 
-    values: dict[str, Any] = {
-        "config_path": service.config_path,
-        "repos": tuple(request.repos or ()),
-        "pattern_type": request.pattern_type,
-        "dry_run": service.dry_run if request.dry_run is None else request.dry_run,
-        "cache_dir": service.cache_dir,
+    config_path = str(service.config_path)
+    repos = tuple(request.repos or ())
+    local_paths: tuple[str, ...] = ()
+    dry_run = service.dry_run if request.dry_run is None else request.dry_run
+    if not service.github_token:
+        if request.dry_run is False:
+            raise UsageError("publishing needs GITHUB_TOKEN")
+        dry_run = True
+        wanted = {r.lower() for r in repos}
+        specs = [r for r in load_config(config_path).repositories if r.path]
+        local_paths = tuple(r.path for r in specs if r.path and (not wanted or r.repo.lower() in wanted))
+        if not local_paths:
+            raise UsageError(
+                f"{config_path}: no repositories[].path to scan here"
+                + (" among the requested repos" if wanted else "")
+                + ", and no GITHUB_TOKEN to scan GitHub"
+            )
+        repos = ()  # local repositories are named from their checkouts; the paths are already filtered
+    kwargs: dict[str, Any] = {
+        "config_path": config_path,
         "source": "github" if service.github_token else "local",
+        "local_paths": local_paths,
         "token": service.github_token,
-        "api_url": service.github_api_url,
         "anthropic_api_key": service.anthropic_api_key,
+        "dry_run": dry_run,
+        "issue_repo": service.issue_repo,
+        "pattern_type": request.pattern_type,
+        "repos": repos,
+        "min_similarity": request.min_similarity,
         "dev_nexus_url": service.dev_nexus_url,
         "dev_nexus_token": service.dev_nexus_token,
+        "cache_dir": str(service.cache_dir),
         "run_id": run_id,
-        "state_path": default_state_path(service.cache_dir),
     }
-    names = {f.name for f in dataclasses.fields(MiningSettings)}
-    return MiningSettings(**{k: v for k, v in values.items() if k in names and v is not None})
+    if service.github_api_url:
+        kwargs["api_url"] = service.github_api_url
+    if service.issue_target:
+        kwargs["issue_target"] = service.issue_target
+    return MiningSettings(**kwargs)
 
 
 def run_mining(settings: Any, console: Console) -> Any:
@@ -192,19 +227,29 @@ class Service:
         """Run the job for ``record`` and release the run lock (taken by ``start``)."""
         console = Console(err=sys.stderr)
         try:
-            result = self.runner(self.settings_factory(record.request, record.run_id), console)
+            settings = self.settings_factory(record.request, record.run_id)
+            result = self.runner(settings, console)
             report = result.report
             record.result = {
                 "repositories_scanned": len(report.repositories),
                 "patterns_found": len(report.patterns),
                 "extraction_opportunities": len(report.opportunities),
+                "dry_run": getattr(settings, "dry_run", None),
             }
-            for name in ("issues", "dev_nexus", "advice"):
-                if getattr(result, name, None) is not None:
-                    record.result[name] = _jsonable(getattr(result, name))
-            known = self.store.get_run(record.run_id)
-            if known:
-                record.result["changes"] = known["changes"]
+            issues = getattr(result, "issues", None)
+            if issues is not None:
+                record.result["issues"] = _jsonable(getattr(issues, "counts", issues))
+            if getattr(result, "dev_nexus", None) is not None:
+                record.result["dev_nexus"] = _jsonable(result.dev_nexus)
+            history = getattr(result, "history", None) or {}
+            changes: dict[str, int] = {}
+            for h in history.values():
+                status = str(getattr(h, "status", "") or "")
+                changes[status] = changes.get(status, 0) + 1
+            recorded = self.store.get_run(record.run_id)
+            record.result["changes"] = changes if history or not recorded else recorded["changes"]
+            extra = [w for w in getattr(result, "warnings", None) or [] if w not in console.warnings]
+            console.warnings.extend(extra)
             if self.store.report(record.run_id) is None:
                 self.store.save_report(record.run_id, report.to_dict())
             record.status = "completed"
@@ -236,7 +281,7 @@ async def _mine_request(request: Request) -> MineRequest:
             raise HTTPException(422, "the request body must be a JSON object") from None
         if not isinstance(data, dict):
             raise HTTPException(422, "the request body must be a JSON object")
-    for name in ("pattern_type", "repos", "dry_run", "wait"):
+    for name in MineRequest.model_fields:
         if name in request.query_params:
             data[name] = request.query_params[name]
     try:

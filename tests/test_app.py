@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -281,3 +283,109 @@ def test_seed_curl_command_works(setup: Any) -> None:
         assert body["status"] == "mining_started"
         with httpx.Client(base_url=url) as http:
             assert wait_for_run(http, body["run_id"])["status"] == "completed"
+
+
+DEPLOY_SH = """#!/usr/bin/env bash
+set -euo pipefail
+PROJECT_ID="${GCP_PROJECT_ID:?set GCP_PROJECT_ID}"
+REGION="${GCP_REGION:-us-central1}"
+SERVICE="NAME"
+IMAGE="gcr.io/${PROJECT_ID}/${SERVICE}:latest"
+gcloud builds submit --tag "$IMAGE" --project "$PROJECT_ID"
+gcloud run deploy "$SERVICE" --image "$IMAGE" --region "$REGION" --project "$PROJECT_ID" \\
+  --set-secrets "API_KEY=api-key:latest" --no-allow-unauthenticated
+URL=$(gcloud run services describe "$SERVICE" --region "$REGION" --format 'value(status.url)')
+echo "deployed to $URL"
+"""
+
+
+def local_tree(root: Path) -> Path:
+    """Two local checkouts sharing a deploy script, and a config listing them by path."""
+    for name in ("billing", "search"):
+        (root / "repos" / name).mkdir(parents=True)
+        (root / "repos" / name / "deploy.sh").write_text(DEPLOY_SH.replace("NAME", name))
+    (root / "repos" / "search" / "README.md").write_text("# search\n")
+    config = root / "config" / "repositories.json"
+    config.parent.mkdir()
+    config.write_text(
+        json.dumps(
+            {
+                "repositories": [
+                    {"repo": "acme/billing", "path": "../repos/billing"},
+                    {"repo": "acme/search", "path": "../repos/search"},
+                ]
+            }
+        )
+    )
+    return config
+
+
+def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
+    config = local_tree(tmp_path)
+    app = create_app(env={"CONFIG": str(config), "CACHE_DIR": str(tmp_path / "cache")})
+    with serve(app) as url, httpx.Client(base_url=url, timeout=60) as http:
+        body = http.post("/api/mine-patterns", params={"wait": "true"}).json()
+        assert body["status"] == "completed", body
+        assert body["repositories_scanned"] == 2 and body["patterns_found"] >= 1
+        assert body["dry_run"] is True  # no GITHUB_TOKEN: local checkouts, nowhere to publish
+        assert body["changes"].get("new", 0) >= 1
+        served = http.get("/api/patterns/deployment").json()
+        assert served["total"] >= 1
+        assert served["patterns"][0]["repos"] == ["local/billing", "local/search"]  # named from the checkouts
+
+        one = http.post("/api/mine-patterns", params={"wait": "true", "repos": "acme/search"}).json()
+        assert (
+            one["status"] == "completed" and one["repositories_scanned"] == 1 and one["patterns_found"] == 0
+        )
+        none = http.post("/api/mine-patterns", params={"wait": "true", "repos": "acme/nope"}).json()
+        assert none["status"] == "failed" and "no repositories[].path" in none["error"]
+        refused = http.post("/api/mine-patterns", params={"wait": "true", "dry_run": "false"}).json()
+        assert refused["error"] == "publishing needs GITHUB_TOKEN"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_seed_commands_as_written(tmp_path: Path) -> None:
+    """`uvicorn pattern_miner.app:app --port N` in a checkout with config/repositories.json, then the seed's curl."""
+    local_tree(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("GITHUB_TOKEN", "ANTHROPIC_API_KEY", "DEV_NEXUS_URL", "API_TOKEN", "CONFIG", "CACHE_DIR")
+    }
+    uvicorn_bin = Path(sys.executable).parent / "uvicorn"
+    server = subprocess.Popen(
+        [str(uvicorn_bin), "pattern_miner.app:app", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            for _ in range(300):
+                try:
+                    if http.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            out = subprocess.run(
+                ["curl", "-sS", "-X", "POST", f"http://localhost:{port}/api/mine-patterns"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=True,
+            )
+            body = json.loads(out.stdout)
+            assert body["status"] == "mining_started"
+            done = wait_for_run(http, body["run_id"])
+            assert done["status"] == "completed", done
+            assert done["repositories_scanned"] == 2 and done["extraction_opportunities"] >= 1
+            assert http.get("/api/patterns").json()["total"] >= 1
+        assert (tmp_path / ".pattern-miner-cache").is_dir()  # the CLI's default cache directory
+    finally:
+        server.terminate()
+        server.wait(10)

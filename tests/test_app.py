@@ -26,6 +26,8 @@ from pattern_miner.console import Console
 from pattern_miner.errors import ConfigError
 from pattern_miner.model import Occurrence, Pattern, RepoInfo, ScanReport
 from pattern_miner.state import StateStore
+from tests.fakes.devnexus import FakeDevNexus
+from tests.fakes.github import FakeGitHub
 
 
 @contextmanager
@@ -389,3 +391,70 @@ def test_seed_commands_as_written(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_service_publishes_tracks_history_and_feeds_dev_nexus(tmp_path: Path) -> None:
+    """Four weekly runs through the service against fake GitHub + fake dev-nexus, the real pipeline between."""
+    with FakeGitHub() as gh, FakeDevNexus(tokens=["nx"]) as nexus:
+        gh.add_repo("acme/hub", {"README.md": "hub"})
+        for name in ("billing", "search"):
+            gh.add_repo(f"acme/{name}", {"deploy.sh": DEPLOY_SH.replace("NAME", name), "README.md": name})
+        gh.add_repo("acme/jobs", {"README.md": "jobs"})
+        config = tmp_path / "repositories.json"
+        config.write_text(
+            json.dumps({"repositories": [{"repo": f"acme/{n}"} for n in ("billing", "search", "jobs")]})
+        )
+        env = {
+            "CONFIG": str(config),
+            "CACHE_DIR": str(tmp_path / "cache"),
+            "GITHUB_TOKEN": gh.token,
+            "GITHUB_API_URL": gh.url,
+            "ISSUE_REPO": "acme/hub",
+            "DEV_NEXUS_URL": nexus.url,
+            "DEV_NEXUS_TOKEN": "nx",
+        }
+        with serve(create_app(env=env)) as url, httpx.Client(base_url=url, timeout=60) as http:
+
+            def mine() -> dict[str, Any]:
+                body = http.post("/api/mine-patterns", params={"wait": "true"}).json()
+                assert body["status"] == "completed", body
+                return body
+
+            first = mine()  # new: one issue, one lesson in dev-nexus
+            assert first["dry_run"] is False and first["changes"] == {"new": 1}
+            assert first["issues"]["created"] == 1 and first["dev_nexus"]["posted"] == 1
+            [issue] = gh.repo("acme/hub").issues.values()
+            assert issue["state"] == "open"
+            [lesson] = nexus.lessons
+            pattern_id = http.get("/api/patterns").json()["patterns"][0]["id"]
+            assert f"pattern-miner:{pattern_id}" in lesson["tags"]
+
+            second = mine()  # unchanged: dev-nexus already knows it, nothing posted again
+            assert second["changes"] == {"unchanged": 1}
+            assert second["dev_nexus"]["posted"] == 0 and len(nexus.lessons) == 1
+
+            gh.set_file("acme/jobs", "deploy.sh", DEPLOY_SH.replace("NAME", "jobs"))
+            third = mine()  # grown: the change is posted
+            assert third["changes"] == {"grown": 1} and third["dev_nexus"]["posted"] == 1
+            assert "status grown" in nexus.lessons[-1]["context"]
+            assert http.get("/api/patterns").json()["patterns"][0]["repo_count"] == 3
+
+            for name in ("billing", "search", "jobs"):
+                gh.delete_file(f"acme/{name}", "deploy.sh")
+            fourth = mine()  # resolved: the issue is closed
+            assert fourth["changes"] == {"resolved": 1}
+            assert issue["state"] == "closed"
+            assert http.get("/api/patterns").json()["total"] == 0
+            assert [r["changes"] for r in http.get("/api/runs").json()["runs"]][:4] == [
+                {"resolved": 1},
+                {"grown": 1},
+                {"unchanged": 1},
+                {"new": 1},
+            ]
+
+            nexus.stop()  # dev-nexus down: the run still succeeds, with a warning
+            gh.set_file("acme/billing", "deploy.sh", DEPLOY_SH.replace("NAME", "billing"))
+            gh.set_file("acme/search", "deploy.sh", DEPLOY_SH.replace("NAME", "search"))
+            fifth = mine()
+            assert fifth["changes"] == {"new": 1}
+            assert any("dev-nexus" in w and "unreachable" in w for w in fifth["warnings"])

@@ -1,0 +1,49 @@
+"""The advice cache: keyed by pattern id, content hash, model and prompt version; damage is ignored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pattern_miner.advise import offline_recommendation
+from pattern_miner.advise.cache import AdviceCache, cache_key
+from pattern_miner.model import Pattern
+from tests.test_advise_offline import deploy_pattern
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    cache = AdviceCache(tmp_path)
+    pattern = deploy_pattern()
+    rec = offline_recommendation(pattern)
+    key = cache_key(pattern, "claude-sonnet-5-5", "1")
+    assert cache.get(key, 3) is None
+    cache.put(key, rec)
+    assert cache.get(key, 3) == rec
+    assert (tmp_path / "advice" / f"{key}.json").is_file()
+    assert not list((tmp_path / "advice").glob(".advice-*"))  # no temporary file left behind
+
+
+def test_the_key_changes_with_content_model_and_prompt_version() -> None:
+    pattern = deploy_pattern()
+    key = cache_key(pattern, "m", "1")
+    assert key == cache_key(deploy_pattern(), "m", "1")
+    assert key != cache_key(Pattern(**{**pattern.__dict__, "content_hash": "h-deploy-2"}), "m", "1")
+    assert key != cache_key(Pattern(**{**pattern.__dict__, "id": "other"}), "m", "1")
+    assert key != cache_key(pattern, "other-model", "1")
+    assert key != cache_key(pattern, "m", "2")
+
+
+def test_damaged_or_stale_entries_are_ignored(tmp_path: Path) -> None:
+    cache = AdviceCache(tmp_path)
+    pattern = deploy_pattern()
+    key = cache_key(pattern, "m", "1")
+    (tmp_path / "advice").mkdir()
+    (tmp_path / "advice" / f"{key}.json").write_text("{not json")
+    assert cache.get(key, 3) is None
+    cache.put(key, offline_recommendation(pattern))
+    assert cache.get(key, 2) is None  # cites a copy that no longer exists
+
+
+def test_no_directory_means_no_cache() -> None:
+    cache = AdviceCache(None)
+    cache.put("k", offline_recommendation(deploy_pattern()))
+    assert cache.get("k", 3) is None

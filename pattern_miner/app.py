@@ -343,14 +343,15 @@ def create_app(
         threading.Thread(
             target=service.execute, args=(record,), name=f"mine-{record.run_id}", daemon=True
         ).start()
+        status_url = f"/api/runs/{record.run_id}"
         body = {
             "status": "mining_started",
             "run_id": record.run_id,
             "pattern_type": req.pattern_type,
             "repos": req.repos,
-            "status_url": f"/api/runs/{record.run_id}",
+            "status_url": status_url,
         }
-        return JSONResponse(body, status_code=202, headers={"Location": body["status_url"]})
+        return JSONResponse(body, status_code=202, headers={"Location": status_url})
 
     @api.get("/runs")
     def runs(limit: int = 20) -> dict[str, Any]:

@@ -77,6 +77,17 @@ def settings_from_env(env: Mapping[str, str], out: Any = None) -> MiningSettings
     )
 
 
+def _for_host(path: str, env: Mapping[str, str]) -> str:
+    """A path later steps can use: relative to the workspace (mounted elsewhere in the container)."""
+    workspace = env.get("GITHUB_WORKSPACE")
+    if path and workspace:
+        try:
+            return str(Path(path).resolve().relative_to(Path(workspace).resolve()))
+        except ValueError:
+            pass
+    return path
+
+
 def add_arguments(parser: Any) -> None:
     """No arguments: the runner passes everything as environment variables."""
 
@@ -100,7 +111,7 @@ def run(args: Any, console: Console, env: Mapping[str, str] | None = None) -> in
         # a dry run writes nothing: the would-be issues are in the summary
         "issues-created": 0 if settings.dry_run else result.count("created"),
         "issues-updated": 0 if settings.dry_run else result.count("updated") + result.count("reopened"),
-        "report-path": result.report_path or "",
+        "report-path": _for_host(result.report_path or "", env),
     }
     for name in OUTPUTS:
         actions.set_output(name, values[name], env=env)

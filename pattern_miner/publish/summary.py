@@ -13,7 +13,7 @@ from typing import Any
 
 from pattern_miner.model import Pattern, ScanReport
 from pattern_miner.publish.issues import EnsureResult, IssueSpec
-from pattern_miner.publish.markdown import code_span, link, md_text
+from pattern_miner.publish.markdown import code_span, md_text
 from pattern_miner.render import Templates
 
 MAX_ROWS = 100  # patterns listed in the table; the JSON report has all of them
@@ -62,7 +62,9 @@ def _issue_cell(pattern: Pattern, result: EnsureResult | None) -> str:
     cells = []
     for (_repo, pid), issue in sorted(result.issues.items(), key=lambda kv: kv[0]):
         if pid == pattern.id:
-            cells.append(link(f"#{issue.number}", issue.url) if issue.url else f"#{issue.number}")
+            # our own issue: a number we made, linked to the html_url the API gave
+            url = issue.url if issue.url.startswith(("https://", "http://")) else ""
+            cells.append(f"[#{issue.number}]({url})" if url and " " not in url else f"#{issue.number}")
     if not cells:
         planned = [a.kind for a in result.actions if a.pattern_id == pattern.id and a.kind in ("create", "skip")]
         return "would create" if result.dry_run and "create" in planned else ("skipped" if planned else "—")

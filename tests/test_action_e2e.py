@@ -1,0 +1,281 @@
+"""The action end to end, run the way the runner runs it: ``python -m pattern_miner action`` in a
+subprocess with ONLY environment variables, against the fake GitHub on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tree_sitter
+import tree_sitter_yaml
+
+from pattern_miner import action
+from pattern_miner.publish.marker import parse_marker
+from tests.fakes.github import FakeGitHub
+from tests.test_actions import parse_output_file
+
+ROOT = Path(__file__).resolve().parent.parent
+HUB = "acme/hub"
+DEPLOY = """#!/bin/bash
+set -euo pipefail
+PROJECT_ID="${PROJECT_ID:?set PROJECT_ID}"
+SERVICE="${SERVICE:-app}"
+REGION="${REGION:-us-central1}"
+echo "Building $SERVICE"
+gcloud builds submit --tag "gcr.io/$PROJECT_ID/$SERVICE" .
+gcloud secrets describe api-key --project "$PROJECT_ID" >/dev/null || gcloud secrets create api-key
+gcloud run deploy "$SERVICE" --image "gcr.io/$PROJECT_ID/$SERVICE" --region "$REGION" --platform managed
+URL=$(gcloud run services describe "$SERVICE" --region "$REGION" --format 'value(status.url)')
+echo "Deployed to $URL"
+"""
+DOCKERFILE = """FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN useradd --create-home appuser
+USER appuser
+EXPOSE 8080
+CMD ["gunicorn", "--bind", "0.0.0.0:8080", "--workers", "2", "app:app"]
+"""
+
+
+# ---- a YAML reader for action.yml and the workflows (tree-sitter-yaml is a dependency already) ----------
+
+
+def _yaml(node: tree_sitter.Node) -> Any:
+    kind = node.type
+    if kind in ("stream", "document", "block_node", "flow_node"):
+        named = [c for c in node.named_children if c.type not in ("comment", "tag", "anchor")]
+        return _yaml(named[0]) if named else None
+    if kind in ("block_mapping", "flow_mapping"):
+        out = {}
+        for pair in node.named_children:
+            if pair.type in ("block_mapping_pair", "flow_pair"):
+                key = pair.child_by_field_name("key")
+                value = pair.child_by_field_name("value")
+                out[_yaml(key)] = _yaml(value) if value is not None else None
+        return out
+    if kind in ("block_sequence", "flow_sequence"):
+        return [_yaml(c) for c in node.named_children if c.type != "comment"]
+    if kind == "block_sequence_item":
+        return _yaml(node.named_children[0])
+    if kind == "block_scalar":
+        text = node.text.decode()
+        return "\n".join(line.strip() for line in text.splitlines()[1:]) + "\n"
+    text = node.text.decode()
+    if kind == "double_quote_scalar":
+        return json.loads(text)
+    if kind == "single_quote_scalar":
+        return text[1:-1].replace("''", "'")
+    return text
+
+
+def load_yaml(path: Path) -> Any:
+    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_yaml.language()))
+    tree = parser.parse(path.read_bytes())
+    assert not tree.root_node.has_error, f"{path} is not valid YAML"
+    return _yaml(tree.root_node)
+
+
+def dockerfile_entrypoint() -> list[str]:
+    text = (ROOT / "Dockerfile").read_text()
+    [line] = [ln for ln in text.splitlines() if ln.startswith("ENTRYPOINT")]
+    return json.loads(line.removeprefix("ENTRYPOINT").strip())
+
+
+# ---- running the action as a runner would ----------------------------------------------------------
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    outputs: dict[str, str]
+    summary: str
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    with FakeGitHub() as server:
+        server.add_repo(HUB, {"README.md": "the workflow's repository"})
+        yield server
+
+
+def workspace(tmp_path: Path, repos: list[str]) -> Path:
+    ws = tmp_path / "workspace"
+    (ws / "config").mkdir(parents=True, exist_ok=True)
+    (ws / "config" / "repositories.json").write_text(json.dumps({"repositories": [{"repo": r} for r in repos]}))
+    return ws
+
+
+def run_action(fake: FakeGitHub, ws: Path, n: int, **inputs: str) -> Run:
+    runner = ws.parent / f"runner-{n}"
+    runner.mkdir()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(runner),
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(runner / "output"),
+        "GITHUB_STEP_SUMMARY": str(runner / "summary.md"),
+        "GITHUB_REPOSITORY": HUB,
+        "GITHUB_TOKEN": fake.token,
+        "GITHUB_API_URL": fake.url,
+        "GITHUB_WORKSPACE": str(ws),
+        "GITHUB_RUN_ID": "1000",
+        "GITHUB_RUN_ATTEMPT": str(n),
+        "INPUT_GITHUB-TOKEN": fake.token,
+        "INPUT_DRY-RUN": "false",
+    }
+    env.update({f"INPUT_{k.replace('_', '-').upper()}": v for k, v in inputs.items()})
+    command = [sys.executable, *dockerfile_entrypoint()[1:]]  # the image's entrypoint, this interpreter
+    proc = subprocess.run(command, env=env, cwd=ws, capture_output=True, text=True, timeout=120)
+    output = runner / "output"
+    summary = runner / "summary.md"
+    return Run(
+        proc.returncode,
+        proc.stdout + proc.stderr,
+        parse_output_file(output.read_text()) if output.exists() else {},
+        summary.read_text() if summary.exists() else "",
+    )
+
+
+def seed_copies(fake: FakeGitHub, names: list[str], **repo_kw: Any) -> None:
+    for name in names:
+        fake.add_repo(name, {"deploy.sh": DEPLOY, "Dockerfile": DOCKERFILE, "README.md": f"# {name}\n"}, **repo_kw)
+
+
+def writes(fake: FakeGitHub) -> list[str]:
+    return [f"{r.method} {r.path}" for r in fake.requests if r.method in ("POST", "PATCH", "PUT", "DELETE")]
+
+
+def hub_issues(fake: FakeGitHub) -> list[dict[str, Any]]:
+    return list(fake.repo(HUB).issues.values())
+
+
+# ---- the tests ------------------------------------------------------------------------------------
+
+
+def test_two_runs_create_each_issue_once_then_a_changed_copy_edits_and_comments(fake: FakeGitHub, tmp_path: Path) -> None:
+    repos = ["acme/api", "acme/web", "acme/jobs"]
+    seed_copies(fake, repos)
+    ws = workspace(tmp_path, repos)
+
+    first = run_action(fake, ws, 1)
+    assert first.code == 0, first.stdout
+    created = int(first.outputs["issues-created"])
+    assert created >= 2 and created == len(hub_issues(fake))
+    assert first.outputs["repositories-scanned"] == "3"
+    assert int(first.outputs["extraction-opportunities"]) == created
+    assert first.outputs["report-path"] == ".pattern-miner-cache/pattern-miner-report.json"
+    report = json.loads((ws / first.outputs["report-path"]).read_text())
+    assert report["issues"]["created"] == created
+    assert len({parse_marker(i["body"]).id for i in hub_issues(fake)}) == created
+    assert f"::add-mask::{fake.token}" in first.stdout and "::group::" in first.stdout
+    assert "| Repositories scanned |" in first.summary and "#1" in first.summary
+
+    fake.clear_requests()
+    second = run_action(fake, ws, 2)
+    assert second.code == 0, second.stdout
+    assert writes(fake) == []
+    assert (second.outputs["issues-created"], second.outputs["issues-updated"]) == ("0", "0")
+    assert len(hub_issues(fake)) == created
+
+    fake.set_file("acme/jobs", "deploy.sh", DEPLOY + 'echo "Done: $SERVICE"\n')
+    fake.clear_requests()
+    third = run_action(fake, ws, 3)
+    assert third.code == 0, third.stdout
+    edits, comments = fake.requests_to("PATCH", r"/repos/acme/hub/issues/\d+"), fake.requests_to(
+        "POST", r"/repos/acme/hub/issues/\d+/comments")
+    assert (len(edits), len(comments)) == (1, 1), writes(fake)
+    assert writes(fake) == [f"PATCH {edits[0].path}", f"POST {comments[0].path}"]
+    assert third.outputs["issues-updated"] == "1" and len(hub_issues(fake)) == created
+    number = int(edits[0].path.rsplit("/", 1)[1])
+    assert "Changed copy" in fake.repo(HUB).comments[number][0]["body"]
+    assert "acme/jobs" in fake.repo(HUB).comments[number][0]["body"]
+
+
+def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: Path) -> None:
+    repos = ["acme/api", "acme/web"]
+    seed_copies(fake, repos)
+    fake.fail("POST", r"/repos/acme/hub/issues", 502, after_effect=True)
+    result = run_action(fake, workspace(tmp_path, repos), 1)
+    assert result.code == 0, result.stdout
+    ids = [parse_marker(i["body"]).id for i in hub_issues(fake)]
+    assert len(ids) == len(set(ids)) == int(result.outputs["issues-created"]) >= 2
+    assert len(fake.requests_to("POST", r"/repos/acme/hub/issues")) == len(ids)  # the lost one was not re-sent
+    assert "::warning::creating the issue" in result.stdout
+
+
+def test_dry_run_writes_nothing_and_still_reports(fake: FakeGitHub, tmp_path: Path) -> None:
+    repos = ["acme/api", "acme/web"]
+    seed_copies(fake, repos)
+    result = run_action(fake, workspace(tmp_path, repos), 1, dry_run="true")
+    assert result.code == 0, result.stdout
+    assert writes(fake) == [] and hub_issues(fake) == []
+    assert result.outputs["issues-created"] == "0" and int(result.outputs["extraction-opportunities"]) >= 2
+    assert "dry run" in result.summary and "Issues this run would write" in result.summary
+    assert result.summary.count("<!-- pattern-miner:id=") == int(result.outputs["extraction-opportunities"])
+
+
+def test_failing_repositories_do_not_stop_the_others_and_private_code_stays_out(fake: FakeGitHub, tmp_path: Path) -> None:
+    seed_copies(fake, ["acme/api", "acme/web", "acme/busy"])
+    seed_copies(fake, ["acme/secret-billing"], private=True)
+    fake.primary_rate_limit("GET", "/repos/acme/busy/branches/main", reset_in=3600, times=10)
+    repos = ["acme/api", "acme/gone", "acme/busy", "acme/secret-billing", "acme/web"]
+    result = run_action(fake, workspace(tmp_path, repos), 1)
+    assert result.code == 0, result.stdout
+    assert result.outputs["repositories-scanned"] == "3"
+    assert int(result.outputs["issues-created"]) >= 2
+    for issue in hub_issues(fake):
+        assert "secret-billing" not in issue["body"] + issue["title"]
+        assert "--platform managed" not in issue["body"] and "```" not in issue["body"]
+    assert "acme/gone" in result.summary and "acme/busy" in result.summary
+    assert "secret-billing" not in result.summary and "::warning::" in result.stdout
+
+
+def test_bad_input_fails_with_an_error_annotation(fake: FakeGitHub, tmp_path: Path) -> None:
+    result = run_action(fake, workspace(tmp_path, ["acme/api"]), 1, dry_run="maybe")
+    assert result.code == 1
+    assert "::error::input dry-run must be true or false" in result.stdout
+    assert "Traceback" not in result.stdout and "❌" in result.summary
+
+
+def test_dockerfile_and_action_yml_agree_with_the_entrypoint() -> None:
+    assert dockerfile_entrypoint() == ["python", "-m", "pattern_miner", "action"]
+    assert re.search(r"^FROM python:3\.11-slim$", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
+    assert "pip install --no-cache-dir ." in (ROOT / "Dockerfile").read_text()
+    meta = load_yaml(ROOT / "action.yml")
+    assert meta["runs"] == {"using": "docker", "image": "Dockerfile"}
+    assert set(meta["branding"]) == {"icon", "color"}
+    assert tuple(meta["inputs"]) == action.INPUTS
+    assert tuple(meta["outputs"]) == action.OUTPUTS
+    assert meta["inputs"]["github-token"]["default"] == "${{ github.token }}"
+    assert meta["inputs"]["config"]["default"] == action.DEFAULT_CONFIG
+    assert meta["inputs"]["dry-run"]["default"] == "false"
+    source = (ROOT / "pattern_miner" / "action.py").read_text()
+    read = set(re.findall(r'get_(?:\w+_)?input\("([a-z-]+)"', source))
+    assert read == set(action.INPUTS)  # every declared input is read, and nothing undeclared
+
+
+def test_workflows_are_valid_and_minimal() -> None:
+    example = load_yaml(ROOT / "examples" / "workflows" / "pattern-miner.yml")
+    assert example["permissions"] == {"contents": "read", "issues": "write"}
+    assert "schedule" in example["on"] and "workflow_dispatch" in example["on"]
+    steps = example["jobs"]["mine"]["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    assert any(u.startswith("actions/cache@") for u in uses) and any("pattern-miner@" in u for u in uses)
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == load_yaml(ROOT / "action.yml")["inputs"]["cache-dir"]["default"]
+    ci = load_yaml(ROOT / ".github" / "workflows" / "ci.yml")
+    assert ci["permissions"] == {"contents": "read"}
+    assert any("pytest" in s.get("run", "") for s in ci["jobs"]["test"]["steps"])

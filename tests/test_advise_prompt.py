@@ -82,7 +82,3 @@ def test_private_copies_ask_not_to_quote_them_and_repair_notes_are_appended() ->
     assert note.endswith("Answer again with one complete JSON object that satisfies the schema.")
     assert "library_name: must be a package name" in note
 
-
-def test_the_system_prompt_is_stable() -> None:
-    assert SYSTEM_PROMPT == SYSTEM_PROMPT.strip() + "\n"
-    assert "{" not in SYSTEM_PROMPT  # no per-pattern formatting: it is prompt-cached

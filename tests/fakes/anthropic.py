@@ -1,6 +1,7 @@
 """A loopback fake of the Anthropic Messages API (POST /v1/messages), for the real ``anthropic`` SDK.
 
-It speaks the wire format: ``x-api-key`` and ``anthropic-version`` are checked (401
+It speaks the wire format: the key (``x-api-key``, or ``Authorization: Bearer`` as SDK 2.12 sends it) and
+``anthropic-version`` are checked (401
 ``authentication_error`` / 400 ``invalid_request_error`` otherwise), every response carries a
 ``request-id`` header, errors are ``{"type": "error", "error": {"type": ..., "message": ...},
 "request_id": ...}``, and a message is ``{"id", "type": "message", "role": "assistant", "model",
@@ -104,13 +105,14 @@ class FakeAnthropic:
         self.api_key = api_key
         self.requests: list[Request] = []
         self.responder: Responder | None = None
+        self.responder_errors: list[str] = []  # exceptions raised by responders (answered with a 500)
         self._queue: deque[Reply | Responder] = deque()
         self._cached_system: set[str] = set()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     # -- lifecycle ------------------------------------------------------------------------------
     @property
@@ -153,7 +155,11 @@ class FakeAnthropic:
             scripted = self._queue.popleft() if self._queue else self.responder
         if scripted is None:
             return error_reply(500, "api_error", "the fake has no scripted reply for this request")
-        reply = scripted if isinstance(scripted, Reply) else scripted(request)
+        try:
+            reply = scripted if isinstance(scripted, Reply) else scripted(request)
+        except Exception as err:  # a failed assertion in a test's responder: make it visible
+            self.responder_errors.append(f"{type(err).__name__}: {err}")
+            return error_reply(500, "api_error", f"the fake's responder failed: {err}")
         if reply.status == 200 and isinstance(reply.body, dict) and reply.body.get("type") == "message":
             reply = Reply(200, self._complete(dict(reply.body), request), reply.headers, reply.delay)
         return reply

@@ -2,7 +2,9 @@
 
 - Largest unit first: a pair whose two fragments both lie inside the two sides of a larger confirmed
   pair between the same files is dropped (a copied file is one pattern, not also its twelve functions).
-- Union-find joins the remaining pairs into N-way groups.
+- Union-find joins the strong pairs into N-way groups. A weak pair (see ``pairs``) then only attaches
+  a fragment that is still alone to its best match; it never joins two groups, so one borderline
+  match cannot merge two patterns.
 - A group must span at least ``min_repos`` repositories, and a group present in too large a share of all
   repositories is boilerplate (when there are enough repositories for a share to mean anything).
 """
@@ -83,8 +85,29 @@ def group_pairs(
     """Union-find over the pairs; returns the groups and how many were dropped as boilerplate."""
     kept = largest_units(pairs, fragments)
     uf = _UnionFind()
+    size: dict[int, int] = defaultdict(lambda: 1)
     for pair in kept:
-        uf.union(pair.a, pair.b)
+        if pair.strong:
+            ra, rb = uf.find(pair.a), uf.find(pair.b)
+            if ra != rb:
+                uf.union(ra, rb)
+                size[uf.find(ra)] = size[ra] + size[rb]
+    best: dict[int, float] = defaultdict(float)
+    for pair in kept:
+        best[pair.a] = max(best[pair.a], pair.evidence)
+        best[pair.b] = max(best[pair.b], pair.evidence)
+    attached = []
+    for pair in sorted((p for p in kept if not p.strong), key=lambda p: (-p.evidence, p.a, p.b)):
+        ra, rb = uf.find(pair.a), uf.find(pair.b)
+        if ra == rb or (size[ra] > 1 and size[rb] > 1):
+            continue
+        alone = pair.a if size[ra] == 1 else pair.b
+        if pair.evidence < best[alone]:
+            continue  # not its best match
+        uf.union(ra, rb)
+        size[uf.find(ra)] = size[ra] + size[rb]
+        attached.append(pair)
+    kept = [p for p in kept if p.strong] + attached
     members: dict[int, set[int]] = defaultdict(set)
     edges: dict[int, list[ClonePair]] = defaultdict(list)
     for pair in kept:
@@ -94,7 +117,7 @@ def group_pairs(
     groups: list[Group] = []
     boilerplate = 0
     for root, ids in members.items():
-        ids = _outermost(ids, fragments)
+        ids = _one_per_file(ids, edges[root], fragments)
         repos = {fragments[i].repo for i in ids}
         if len(repos) < min_repos:
             continue
@@ -105,16 +128,16 @@ def group_pairs(
     return groups, boilerplate
 
 
-def _outermost(ids: set[int], fragments: Sequence[Fragment]) -> set[int]:
-    """Within one group, a fragment nested in another of the same file is the same copy."""
-    out = set(ids)
-    by_file: dict[int, list[Fragment]] = defaultdict(list)
+def _one_per_file(ids: set[int], pairs: Sequence[ClonePair], fragments: Sequence[Fragment]) -> set[int]:
+    """One copy per file: of several fragments of one file in a group (a function and its sibling, a
+    file and a function in it), keep the one most strongly tied to the rest of the group."""
+    by_file: dict[int, list[int]] = defaultdict(list)
     for i in ids:
-        by_file[fragments[i].file].append(fragments[i])
-    for frags in by_file.values():
-        if len(frags) < 2:
-            continue
-        for f in frags:
-            if any(g.id != f.id and _inside(f, g) and g.size > f.size for g in frags):
-                out.discard(f.id)
-    return out
+        by_file[fragments[i].file].append(i)
+    if all(len(v) == 1 for v in by_file.values()):
+        return ids
+    tie: dict[int, float] = defaultdict(float)
+    for p in pairs:
+        tie[p.a] += p.evidence
+        tie[p.b] += p.evidence
+    return {max(v, key=lambda i: (tie[i], fragments[i].size, -i)) for v in by_file.values()}

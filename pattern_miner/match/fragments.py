@@ -22,6 +22,7 @@ class Fragment:
     language: str
     pattern_type: str
     threshold: float
+    code_lines: int  # distinct source lines with tokens
 
     @property
     def size(self) -> int:
@@ -49,10 +50,11 @@ def select_fragments(
         limit = threshold(ptype)
 
         def add(kind: str, name: str, start: int, end: int, first: int, last: int) -> None:
-            if end - start < min_tokens or code_lines(rec.lines, start, end) < min_lines:
+            lines = code_lines(rec.lines, start, end)
+            if end - start < min_tokens or lines < min_lines:
                 return
             out.append(Fragment(len(out), repo, file_index, kind, name, start, end, first, last,
-                                rec.language, ptype, limit))
+                                rec.language, ptype, limit, lines))
 
         add("file", "", 0, n, 1, max(1, rec.n_lines if rec.n_lines else (rec.lines[-1] if n else 1)))
         for unit in rec.units:

@@ -3,8 +3,14 @@
 1. exact: fragments with the same structural token stream (Type-1 and Type-2 copies) share a hash;
 2. near-miss: MinHash/LSH over shingles that are not boilerplate proposes candidates (Type-3);
 3. every pair is confirmed by the token similarity (Dice of the LCS) against the fragment's threshold,
-   and, for configuration languages, by the similarity of the literal text: two Dockerfiles or
-   workflows written from the same skeleton are not copies unless their values agree too.
+   and, for configuration languages, by how much RARE literal content the two share: two Dockerfiles
+   or workflows written from the same skeleton share the skeleton's common tokens, but a copy also
+   carries the idiosyncratic values (names, paths, arguments) of the file it was copied from.
+
+The rare-content measure is an IDF-weighted Jaccard over the literal tokens, the IDF taken over the
+files of the same language and pattern type. A pair with plenty of shared rare content is *strong*; a
+borderline pair is *weak* and may later only attach a fragment that has no other partner to its best
+match (``cluster.group_pairs``): it can never join two groups.
 """
 
 from __future__ import annotations
@@ -22,9 +28,21 @@ from pattern_miner.shard import SHINGLE, FileRecord
 
 # Languages whose names and values ARE the content: a copy keeps most of its literal text.
 CONFIG_LANGUAGES = frozenset({"yaml", "dockerfile", "hcl", "bash", "json", "text"})
-# Share of the literal token stream a config copy must keep (renamed ids and swapped values lower it;
-# unrelated files from the same template barely reach it).
-LITERAL_MIN = 0.55
+# IDF-weighted Jaccard of the literal tokens that makes a config pair strong on its own; with that much
+# shared rare content, the structure may differ a little more than the pattern type's threshold.
+RARE_STRONG = 0.45
+RARE_STRONG_SLACK = 0.05
+# Near-identical structure (renamed ids and swapped values only: a Type-2 copy) needs little rare
+# content: files that merely share a template differ in structure well before this.
+IDENTICAL_SHAPE = 0.95
+RARE_STRONG_IDENTICAL_SHAPE = 0.12
+# Below RARE_STRONG but at least this: a weak pair (see the module docstring).
+RARE_WEAK = 0.25
+# Code this small (a getter, an exception class, a three-line helper) has look-alikes everywhere:
+# it counts only as a near-literal copy, names and values included.
+SMALL_CODE_LINES = 7
+SMALL_CODE_SHAPE = 0.95
+SMALL_CODE_LITERAL = 0.90
 # A shingle found in more files than this share (and at least COMMON_FLOOR files) is an idiom, not a copy.
 COMMON_SHARE = 0.02
 COMMON_FLOOR = 12
@@ -35,7 +53,12 @@ class ClonePair:
     a: int  # fragment ids, a < b
     b: int
     similarity: float  # structural Dice(LCS)
-    literal: float  # literal Dice(LCS)
+    rare: float  # IDF-weighted Jaccard of the literal tokens (1.0 for code, where it is not used)
+    strong: bool = True  # False: may only attach an unpaired fragment to its best match
+
+    @property
+    def evidence(self) -> float:
+        return self.similarity + self.rare
 
 
 class PairFinder:
@@ -83,43 +106,89 @@ class PairFinder:
         sigs = signatures(sets)
         return list(candidate_pairs(sigs, keys, [f.repo for f in self.fragments]))
 
+    # ------------------------------------------------------------------ rare content
+
+    def _idf(self) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+        """Per config language and pattern type (workflows apart from compose files): sorted literal
+        token ids and their IDF weights, so a convention shared by files of one kind weighs little."""
+        per_language: dict[tuple[str, str], list[np.ndarray]] = defaultdict(list)
+        for _, rec in self.files:
+            if rec.language in CONFIG_LANGUAGES:
+                key = (rec.language, rec.pattern_types[0] if rec.pattern_types else "")
+                per_language[key].append(np.unique(np.frombuffer(rec.lit, dtype=np.uint32)))
+        out = {}
+        for language, arrays in per_language.items():
+            ids, counts = np.unique(np.concatenate(arrays), return_counts=True)
+            out[language] = (ids, np.log((len(arrays) + 1) / (counts + 0.5)))
+        return out
+
+    def rare_overlap(self, fa: Fragment, fb: Fragment) -> float:
+        """IDF-weighted Jaccard of the two fragments' literal token multisets."""
+        rec = self.files[fa.file][1]
+        ids, weights = self.idf[(rec.language, rec.pattern_types[0] if rec.pattern_types else "")]
+        ua, ca = np.unique(np.frombuffer(self.lit(fa), dtype=np.uint32), return_counts=True)
+        ub, cb = np.unique(np.frombuffer(self.lit(fb), dtype=np.uint32), return_counts=True)
+        wa = weights[np.searchsorted(ids, ua)]
+        wb = weights[np.searchsorted(ids, ub)]
+        _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
+        inter = float(np.minimum(ca[ia], cb[ib]) @ wa[ia])
+        union = float(ca @ wa + cb @ wb) - inter
+        return inter / union if union > 0 else 0.0
+
     # ------------------------------------------------------------------ confirmation
 
-    def confirm(self, i: int, j: int) -> ClonePair | None:
+    def confirm(self, i: int, j: int, exact: bool = False) -> ClonePair | None:
         fa, fb = self.fragments[i], self.fragments[j]
         limit = min(fa.threshold, fb.threshold)
-        if dice_upper_bound(fa.size, fb.size) < limit:
+        config = fa.language in CONFIG_LANGUAGES
+        floor = limit - RARE_STRONG_SLACK if config else limit
+        if not exact and dice_upper_bound(fa.size, fb.size) < floor:
             self.stats["rejected_size"] += 1
             return None
-        sim = dice(self.struct(fa), self.struct(fb))
-        if sim < limit:
+        sim = 1.0 if exact else dice(self.struct(fa), self.struct(fb))
+        if sim < floor:
             self.stats["rejected_similarity"] += 1
             return None
-        literal = 1.0
-        if fa.language in CONFIG_LANGUAGES:
-            literal = dice(self.lit(fa), self.lit(fb))
-            if literal < LITERAL_MIN:
-                self.stats["rejected_literal"] += 1
+        if not config:
+            if sim < limit:
                 return None
-        self.stats["confirmed"] += 1
-        return ClonePair(min(i, j), max(i, j), sim, literal)
+            if min(fa.code_lines, fb.code_lines) < SMALL_CODE_LINES and (
+                sim < SMALL_CODE_SHAPE or dice(self.lit(fa), self.lit(fb)) < SMALL_CODE_LITERAL
+            ):
+                self.stats["rejected_small"] += 1
+                return None
+            return ClonePair(min(i, j), max(i, j), sim, 1.0)
+        rare = self.rare_overlap(fa, fb)
+        whole_files = fa.kind == "file" and fb.kind == "file"
+        if rare >= RARE_STRONG or (
+            whole_files and sim >= IDENTICAL_SHAPE and rare >= RARE_STRONG_IDENTICAL_SHAPE
+        ):
+            return ClonePair(min(i, j), max(i, j), sim, rare, strong=True)
+        # a job, service, step or stage is small and conventional: only plenty of rare content counts
+        if whole_files and sim >= limit and rare >= RARE_WEAK:
+            return ClonePair(min(i, j), max(i, j), sim, rare, strong=False)
+        self.stats["rejected_rare"] += 1
+        return None
 
     def find(self) -> list[ClonePair]:
+        self.idf = self._idf()
         pairs: dict[tuple[int, int], ClonePair] = {}
+
+        def consider(i: int, j: int, exact: bool) -> None:
+            key = (min(i, j), max(i, j))
+            if key in pairs:
+                return
+            self.stats["exact_candidates" if exact else "near_candidates"] += 1
+            pair = self.confirm(i, j, exact)
+            if pair:
+                pairs[key] = pair
+                self.stats["confirmed_strong" if pair.strong else "confirmed_weak"] += 1
+
         for ids in self.exact_groups():
             for x, i in enumerate(ids):
                 for j in ids[x + 1:]:
-                    if self.fragments[i].repo != self.fragments[j].repo and (i, j) not in pairs:
-                        self.stats["exact_candidates"] += 1
-                        pair = self.confirm(i, j)
-                        if pair:
-                            pairs[(pair.a, pair.b)] = pair
+                    if self.fragments[i].repo != self.fragments[j].repo:
+                        consider(i, j, True)
         for i, j in self.near_candidates():
-            key = (min(i, j), max(i, j))
-            if key in pairs:
-                continue
-            self.stats["near_candidates"] += 1
-            pair = self.confirm(i, j)
-            if pair:
-                pairs[key] = pair
+            consider(i, j, False)
         return list(pairs.values())

@@ -28,6 +28,7 @@ def package_name(*parts: str, fallback: str = "shared-library") -> str:
     name = "-".join(out)
     while len(name) > LIBRARY_NAME_MAX and "-" in name:
         name = name.rsplit("-", 1)[0]
+    name = name[:LIBRARY_NAME_MAX].rstrip("-")
     return name if len(name) >= 2 and LIBRARY_NAME.match(name) else fallback
 
 

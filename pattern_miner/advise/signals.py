@@ -100,7 +100,7 @@ def _params(raw: str, language: str) -> list[str]:
             continue
         if language == "go":
             name = part.split()[0]
-        elif "=" in part or part.startswith("*") or part.startswith("..."):
+        elif "=" in part or part.startswith(("*", "...")) or re.match(r"^[\w$]+\?", part):
             continue  # optional (a default) or variadic: not needed in a usage sketch
         else:
             name = re.split(r"[:=]", part, maxsplit=1)[0].strip().lstrip("*").strip()

@@ -37,8 +37,8 @@ def _signature(c: Copies, top: int, name: str) -> tuple[list[str], bool, bool]:
     """(parameters, is_async, returns_error) of ``name`` in the representative copy."""
     text = c.texts[top] if c.texts else ""
     for fname, params, is_async in signals.functions(text, c.language):
-        if fname == name:
-            returns_error = bool(re.search(rf"func\s+(?:\([^)]*\)\s*)?{re.escape(name)}\s*\([^)]*\)[^{{\n]*error", text))
+        if fname.lower() == name.lower():
+            returns_error = bool(re.search(rf"func\s+(?:\([^)]*\)\s*)?{re.escape(fname)}\s*\([^)]*\)[^{{\n]*error", text))
             return params, is_async, returns_error
     if name and c.language == "python":  # a class: its __init__ parameters
         for fname, params, _ in signals.functions(text, c.language):

@@ -111,7 +111,7 @@ def plan(c: Copies) -> Plan:
     if secrets:
         risks.append("`secrets: inherit` passes every secret of the caller; list the needed ones explicitly "
                      "if the shared workflow is not fully trusted.")
-    salient = [a for a in actions if lookup(ACTIONS, a) and lookup(ACTIONS, a)[1]]  # type: ignore[index]
+    salient = [a for a in actions if (entry := lookup(ACTIONS, a)) and entry[1]]
     salient += [a for a in actions if a not in salient and not a.startswith("actions/")]
     what_detail = f" (uses `{salient[0]}`)" if salient else ""
     return Plan(

@@ -108,9 +108,9 @@ def run(args: Any, console: Console, env: Mapping[str, str] | None = None) -> in
         "repositories-scanned": len(report.repositories),
         "patterns-found": len(report.patterns),
         "extraction-opportunities": len(report.opportunities),
-        # a dry run writes nothing: the would-be issues are in the summary
-        "issues-created": 0 if settings.dry_run else result.count("created"),
-        "issues-updated": 0 if settings.dry_run else result.count("updated") + result.count("reopened"),
+        # a dry run writes nothing (done() is 0): the would-be issues are in the summary
+        "issues-created": result.issues.done("created") if result.issues else 0,
+        "issues-updated": result.issues.done("updated") + result.issues.done("reopened") if result.issues else 0,
         "report-path": _for_host(result.report_path or "", env),
     }
     for name in OUTPUTS:

@@ -106,15 +106,16 @@ def _source(settings: MiningSettings, config: Any, console: Console) -> Source:
         raise UsageError("scanning GitHub needs a token (github-token / GITHUB_TOKEN)")
     from pattern_miner.sources.github import GitHubSource
 
-    return GitHubSource(  # type: ignore[no-any-return]
+    # GitHub asks for paced requests; an API on loopback (a proxy, a test server) is not GitHub
+    pace = {} if not is_loopback_url(settings.api_url) else {"seconds_between_requests": None}
+    return GitHubSource(
         config,
         token=settings.token,
         base_url=settings.api_url,
         cache_dir=Path(settings.cache_dir) / "github",
         console=console,
         repos=list(settings.repos) or None,
-        # GitHub asks for paced requests; an API on loopback (a proxy, a test server) is not GitHub
-        **({"seconds_between_requests": None} if is_loopback_url(settings.api_url) else {}),
+        **pace,  # type: ignore[arg-type]
     )
 
 

@@ -159,3 +159,20 @@ def test_per_repo_target_opens_one_issue_in_each_repo(tmp_path: Path, fake: Fake
     assert result.count("created") == 2
     assert len(fake.repo("acme/api").issues) == 1 and len(fake.repo("acme/web").issues) == 1
     assert fake.repo("acme/hub").issues == {}
+
+
+def test_lost_cache_rebuilds_state_from_issue_markers_and_writes_nothing(tmp_path: Path, fake: FakeGitHub) -> None:
+    import shutil
+
+    fake.add_repo("acme/api", {"deploy.sh": DEPLOY})
+    fake.add_repo("acme/web", {"deploy.sh": DEPLOY})
+    repos = ["acme/api", "acme/web"]
+    run_mining(github_settings(fake, tmp_path, repos, run_id="r1"), quiet())
+    body = fake.repo("acme/hub").issues[1]["body"]
+    old = parse_marker(body)
+    fake.repo("acme/hub").issues[1]["body"] = body.replace(old.first_seen, "2020-01-02")  # an old issue
+    shutil.rmtree(tmp_path / "cache")
+    fake.clear_requests()
+    result = run_mining(github_settings(fake, tmp_path, repos, run_id="r2"), quiet())
+    assert [r for r in fake.requests if r.method != "GET"] == []
+    assert result.history[old.id].first_seen == "2020-01-02"  # seeded from the marker

@@ -66,7 +66,12 @@ class EnsureResult:
         self.counts[key] = self.counts.get(key, 0) + n
 
     def get(self, key: str) -> int:
+        """How many actions of this kind were planned (dry run) or carried out."""
         return self.counts.get(key, 0)
+
+    def done(self, key: str) -> int:
+        """How many were carried out: 0 in a dry run."""
+        return 0 if self.dry_run else self.get(key)
 
 
 def _pick(issues: list[ExistingIssue]) -> tuple[ExistingIssue, list[ExistingIssue]]:

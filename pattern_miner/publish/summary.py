@@ -107,7 +107,7 @@ def render_summary(
         for f in report.failures
     ]
     skipped = sorted(report.stats.files_skipped.items()) or sorted(_count_skips(report).items())
-    would_be = []
+    would_be: list[dict[str, str]] = []
     if dry_run and result is not None:
         planned = {(a.repo, a.pattern_id): a.kind for a in result.actions if a.kind in ("create", "edit", "reopen")}
         for spec in specs:

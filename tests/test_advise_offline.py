@@ -341,3 +341,11 @@ def test_family_follows_language_type_and_path() -> None:
     assert family(workflow_pattern()) == "workflow"
     assert family(terraform_pattern()) == "terraform"
     assert family(python_pattern()) == "code"
+
+
+def test_whole_workflow_files_call_the_reusable_workflow_from_their_first_job() -> None:
+    base = workflow_pattern()
+    files = Pattern(**{**base.__dict__, "kind": "file", "occurrences": tuple(
+        Occurrence(**{**o.__dict__, "unit": "file", "name": ""}) for o in base.occurrences)})
+    rec = offline_recommendation(files)
+    assert rec.usage.startswith("jobs:\n  deploy:\n    uses: acme/shared-workflows/.github/workflows/cloud-run-deploy.yml@v1")

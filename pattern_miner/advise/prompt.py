@@ -20,6 +20,7 @@ PROMPT_VERSION = "1"
 
 MAX_LISTED_COPIES = 25  # copies listed by repository and path
 MAX_COMPARED = 12  # copies compared to pick the representative pair (pairwise: keep it small)
+COMPARED_LINES = 400  # lines of each copy used for that comparison (difflib is quadratic at worst)
 EXCERPT_MAX_LINES = 150
 EXCERPT_MAX_CHARS = 8_000
 DIFF_MAX_LINES = 200
@@ -71,7 +72,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, _lines(a), _lines(b), autojunk=False).ratio()
+    return difflib.SequenceMatcher(None, _lines(a)[:COMPARED_LINES], _lines(b)[:COMPARED_LINES]).ratio()
 
 
 def representative_pair(pattern: Pattern) -> tuple[int, int | None]:

@@ -85,7 +85,9 @@ def plan(c: Copies) -> Plan:
         ]
         unit = "one `uses:` step"
     else:
-        job = signals.most_common(o.name for o in c.pattern.occurrences if o.unit == "job") or base.split("-")[0]
+        jobs = signals.workflow_jobs(rep_text)
+        job = signals.most_common(o.name for o in c.pattern.occurrences if o.unit == "job") or (
+            jobs[0] if jobs else "call")
         ref = f"{c.owner}/shared-workflows/.github/workflows/{workflow_file}@v1"
         usage = f"jobs:\n  {job}:\n    uses: {ref}" + ("\n    with:" + with_block if inputs else "")
         usage += "\n    secrets: inherit" if secrets else ""

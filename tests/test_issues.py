@@ -9,7 +9,7 @@ import pytest
 from pattern_miner.console import Console
 from pattern_miner.model import Occurrence, Pattern
 from pattern_miner.publish.issues import EnsureResult, IssueSpec, ensure_issues, parse_marker
-from pattern_miner.publish.marker import Marker
+from pattern_miner.publish.marker import Marker, copy_key
 from pattern_miner.publish.tracker import GitHubTracker, github_client
 from pattern_miner.render import render_issue
 from tests.fakes.github import FakeGitHub
@@ -34,11 +34,7 @@ def pat(pid: str, repos: tuple[str, ...] = ("acme/a", "acme/b"), *, text: str = 
 
 def spec(p: Pattern, repo: str = HUB) -> IssueSpec:
     issue = render_issue(p, None, first_seen="2024-05-06")
-    copies = {}
-    from pattern_miner.publish.marker import copy_key
-
-    for o in p.occurrences:
-        copies[copy_key(o)] = f"{o.repo} `{o.path}`"
+    copies = {copy_key(o): f"{o.repo} `{o.path}`" for o in p.occurrences}
     return IssueSpec(repo, p.id, issue.title, issue.body, issue.marker, LABELS, copies)
 
 

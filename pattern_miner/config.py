@@ -86,7 +86,8 @@ BUILTIN_TYPES: dict[str, dict[str, Any]] = {
             "*config*.{json,yml,yaml}", "settings*.{json,yml,yaml}", "config/**/*.{json,yml,yaml}",
             ".eslintrc*", ".prettierrc*", "renovate.json", ".github/dependabot.{yml,yaml}",
         ),
-        "similarity_threshold": 0.75,
+        # functions compare on shape with names abstracted: a looser bar finds look-alikes, not copies
+        "similarity_threshold": 0.85,
         "extraction_priority": "medium",
     },
     "api_client": {
@@ -96,7 +97,7 @@ BUILTIN_TYPES: dict[str, dict[str, Any]] = {
             "*Client*.{js,mjs,cjs,ts,jsx,tsx}", "*Api.{js,ts}", "*-api.{js,ts}", "api.{js,ts}",
             "*client*.go", "*_api.go",
         ),
-        "similarity_threshold": 0.75,
+        "similarity_threshold": 0.85,
         "extraction_priority": "medium",
     },
     "code": {
@@ -105,17 +106,18 @@ BUILTIN_TYPES: dict[str, dict[str, Any]] = {
             "*.py", "*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx", "*.go", "*.sh", "*.bash",
             "*.tf", "*.tfvars", "*.hcl", "*.yml", "*.yaml", "*.json", "Dockerfile*", "*.dockerfile",
         ),
-        "similarity_threshold": 0.80,
+        "similarity_threshold": 0.85,
         "extraction_priority": "low",
     },
 }
 
-# Never scanned, whatever the config says: installed dependencies, build output, lock files, generated
-# code. Vendored sources (vendor/, third_party/) ARE scanned: the same library vendored into several
-# repositories is itself a finding (make it a dependency). A config file's "exclude" list is added to
+# Never scanned, whatever the config says: installed dependencies, lock files, minified and generated
+# code. Vendored sources (vendor/, third_party/) and committed build output (dist/) ARE scanned: the same
+# library vendored or bundled into several repositories is itself a finding (make it a dependency);
+# a .gitignore'd dist/ is skipped anyway. A config file's "exclude" list is added to
 # these ("!glob" re-includes).
 DEFAULT_EXCLUDE: tuple[str, ...] = (
-    "node_modules/", "dist/", ".venv/", "venv/", "__pycache__/", ".terraform/",
+    "node_modules/", ".venv/", "venv/", "__pycache__/", ".terraform/",
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "go.sum", "*.lock.hcl",
     "*.min.js", "*.min.css", "*.map", "*.pb.go", "*_pb2.py",
 )
@@ -375,7 +377,7 @@ class Config:
     min_repos: int = 2  # a pattern needs copies in at least this many repositories
     max_file_bytes: int = 1_000_000  # larger files are skipped without being read
     min_fragment_lines: int = 5  # smaller units are not compared
-    min_fragment_tokens: int = 30
+    min_fragment_tokens: int = 20
     source_path: str | None = None  # the file this came from
 
     @cached_property

@@ -184,9 +184,9 @@ class _Walker:
             mode = spec.field_modes.get((parent_kind, field_name))
             if mode is not None:
                 return mode
-            if field_name == "value" and parent_kind == spec.pair_kind and self._keys:
-                if self._keys[-1][1] in spec.kept_value_keys:
-                    return KEEP
+            if (field_name == "value" and parent_kind == spec.pair_kind and self._keys
+                    and self._keys[-1][1] in spec.kept_value_keys):
+                return KEEP
         if spec.label_kind and kind == spec.label_kind and parent_kind == spec.block_kind and self._blocks:
             block = self._blocks[-1]
             block[2] += 1

@@ -21,7 +21,11 @@ from pattern_miner.parse import TokenizedFile, Unit, decode, tokenize
 # destroys only the few shingles that overlap it.
 SHINGLE = 6
 
-SHARD_VERSION = 1
+SHARD_VERSION = 2
+
+# Languages whose names and values ARE the content (configuration): their literal text is fingerprinted
+# too, because copies of one template-heavy file type differ from each other mostly in values.
+LITERAL_LANGUAGES = frozenset({"yaml", "dockerfile", "hcl", "bash", "json", "text"})
 
 _ids: dict[str, int] = {}
 
@@ -40,7 +44,7 @@ def shingles(ids: array, k: int = SHINGLE) -> array:
     """Hash of every k-token window (Python's tuple-of-int hash is deterministic across processes)."""
     if len(ids) < k:
         return array("q")
-    return array("q", map(hash, zip(*(ids[j:] for j in range(k)))))
+    return array("q", map(hash, zip(*(ids[j:] for j in range(k)), strict=False)))
 
 
 @dataclass
@@ -54,6 +58,7 @@ class FileRecord:
     lit: array  # token ids of the real text
     lines: array  # source line of each token
     shingles: array  # hash of each SHINGLE-token window of struct
+    lit_shingles: array  # the same over lit, for configuration languages (empty for code)
     units: list[Unit]
     text: str
     sha: str | None = None
@@ -81,6 +86,7 @@ class Shard:
 
 def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord:
     struct = array("I", map(token_id, tok.struct))
+    lit = array("I", map(token_id, tok.lit))
     return FileRecord(
         path=source.path,
         language=tok.language,
@@ -88,9 +94,10 @@ def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord
         n_lines=tok.n_lines,
         fallback=tok.fallback,
         struct=struct,
-        lit=array("I", map(token_id, tok.lit)),
+        lit=lit,
         lines=array("I", tok.lines),
         shingles=shingles(struct),
+        lit_shingles=shingles(lit) if tok.language in LITERAL_LANGUAGES else array("q"),
         units=tok.units,
         text=text,
         sha=source.sha,

@@ -48,17 +48,12 @@ def select_fragments(
         n = len(rec.struct)
         ptype = rec.pattern_types[0] if rec.pattern_types else default_type
         limit = threshold(ptype)
-
-        def add(kind: str, name: str, start: int, end: int, first: int, last: int) -> None:
+        spans = [("file", "", 0, n, 1, max(1, rec.n_lines or (rec.lines[-1] if n else 1)))]
+        spans += [(u.kind, u.name, u.start, u.end, u.start_line, u.end_line) for u in rec.units
+                  if not (u.start == 0 and u.end == n)]  # a unit that is the whole file is the file
+        for kind, name, start, end, first, last in spans:
             lines = code_lines(rec.lines, start, end)
-            if end - start < min_tokens or lines < min_lines:
-                return
-            out.append(Fragment(len(out), repo, file_index, kind, name, start, end, first, last,
-                                rec.language, ptype, limit, lines))
-
-        add("file", "", 0, n, 1, max(1, rec.n_lines if rec.n_lines else (rec.lines[-1] if n else 1)))
-        for unit in rec.units:
-            if unit.start == 0 and unit.end == n:
-                continue  # the unit is the whole file
-            add(unit.kind, unit.name, unit.start, unit.end, unit.start_line, unit.end_line)
+            if end - start >= min_tokens and lines >= min_lines:
+                out.append(Fragment(len(out), repo, file_index, kind, name, start, end, first, last,
+                                    rec.language, ptype, limit, lines))
     return out

@@ -24,20 +24,25 @@ import numpy as np
 from pattern_miner.match.fragments import Fragment
 from pattern_miner.match.minhash import candidate_pairs, signatures
 from pattern_miner.match.similarity import dice, dice_upper_bound
-from pattern_miner.shard import SHINGLE, FileRecord
+from pattern_miner.shard import LITERAL_LANGUAGES, SHINGLE, FileRecord
 
 # Languages whose names and values ARE the content: a copy keeps most of its literal text.
-CONFIG_LANGUAGES = frozenset({"yaml", "dockerfile", "hcl", "bash", "json", "text"})
+CONFIG_LANGUAGES = LITERAL_LANGUAGES
 # IDF-weighted Jaccard of the literal tokens that makes a config pair strong on its own; with that much
 # shared rare content, the structure may differ a little more than the pattern type's threshold.
 RARE_STRONG = 0.45
+# A job, step, service, block or stage is small and written from conventions: between files that are
+# not copies of each other it takes more shared rare content to be a copy of its own.
+RARE_STRONG_UNIT = 0.60
 RARE_STRONG_SLACK = 0.05
 # Near-identical structure (renamed ids and swapped values only: a Type-2 copy) needs little rare
 # content: files that merely share a template differ in structure well before this.
 IDENTICAL_SHAPE = 0.95
 RARE_STRONG_IDENTICAL_SHAPE = 0.12
-# Below RARE_STRONG but at least this: a weak pair (see the module docstring).
+# Below RARE_STRONG but at least this: a weak pair (see the module docstring) — provided copy-paste
+# left its usual trace, whole lines kept as they were: at least this Dice of identical lines.
 RARE_WEAK = 0.25
+LINES_WEAK = 0.45
 # Code this small (a getter, an exception class, a three-line helper) has look-alikes everywhere:
 # it counts only as a near-literal copy, names and values included.
 SMALL_CODE_LINES = 7
@@ -73,6 +78,21 @@ class PairFinder:
     def lit(self, f: Fragment) -> Sequence[int]:
         return self.files[f.file][1].lit[f.start:f.end]
 
+    def lines(self, f: Fragment) -> list[int]:
+        """One hash per source line of the fragment, from its literal tokens: identical lines agree."""
+        rec = self.files[f.file][1]
+        out: list[int] = []
+        current, row = -1, []
+        for k in range(f.start, f.end):
+            if rec.lines[k] != current and row:
+                out.append(hash(tuple(row)))
+                row = []
+            current = rec.lines[k]
+            row.append(rec.lit[k])
+        if row:
+            out.append(hash(tuple(row)))
+        return out
+
     # ------------------------------------------------------------------ candidates
 
     def exact_groups(self) -> list[list[int]]:
@@ -82,24 +102,28 @@ class PairFinder:
             groups[(f.language, self.struct(f).tobytes())].append(f.id)  # type: ignore[attr-defined]
         return [ids for ids in groups.values() if len({self.fragments[i].repo for i in ids}) > 1]
 
-    def common_shingles(self) -> np.ndarray:
+    def common_shingles(self, field: str) -> np.ndarray:
         """Shingles present in too many files to say anything about copying (sorted)."""
-        per_file = [np.unique(np.frombuffer(rec.shingles, dtype=np.int64)) for _, rec in self.files]
+        per_file = [np.unique(np.frombuffer(getattr(rec, field), dtype=np.int64)) for _, rec in self.files]
+        per_file = [a for a in per_file if len(a)]
         if not per_file:
             return np.empty(0, dtype=np.int64)
         values, counts = np.unique(np.concatenate(per_file), return_counts=True)
         limit = max(COMMON_FLOOR, int(COMMON_SHARE * len(self.files)))
         return values[counts > limit]
 
-    def near_candidates(self) -> list[tuple[int, int]]:
-        common = self.common_shingles()
+    def near_candidates(self, field: str = "shingles") -> list[tuple[int, int]]:
+        """LSH over the fragments' shingles of ``field``: "shingles" (structure, every fragment) or
+        "lit_shingles" (literal text, configuration languages: template-heavy files whose structure
+        is mostly common shingles still share their values' shingles with their copies)."""
+        common = self.common_shingles(field)
         sets: list[np.ndarray] = []
         keys: list[object] = []
         for f in self.fragments:
             rec = self.files[f.file][1]
             stop = max(f.start, f.end - SHINGLE + 1)
-            values = np.unique(np.frombuffer(rec.shingles, dtype=np.int64)[f.start:stop])
-            if len(common):
+            values = np.unique(np.frombuffer(getattr(rec, field), dtype=np.int64)[f.start:stop])
+            if len(common) and len(values):
                 values = values[~np.isin(values, common, assume_unique=True)]
             sets.append(values)
             keys.append(f.language if len(values) else None)
@@ -160,12 +184,12 @@ class PairFinder:
             return ClonePair(min(i, j), max(i, j), sim, 1.0)
         rare = self.rare_overlap(fa, fb)
         whole_files = fa.kind == "file" and fb.kind == "file"
-        if rare >= RARE_STRONG or (
+        if rare >= (RARE_STRONG if whole_files else RARE_STRONG_UNIT) or (
             whole_files and sim >= IDENTICAL_SHAPE and rare >= RARE_STRONG_IDENTICAL_SHAPE
         ):
             return ClonePair(min(i, j), max(i, j), sim, rare, strong=True)
         # a job, service, step or stage is small and conventional: only plenty of rare content counts
-        if whole_files and sim >= limit and rare >= RARE_WEAK:
+        if whole_files and sim >= limit and rare >= RARE_WEAK and dice(self.lines(fa), self.lines(fb)) >= LINES_WEAK:
             return ClonePair(min(i, j), max(i, j), sim, rare, strong=False)
         self.stats["rejected_rare"] += 1
         return None
@@ -189,6 +213,8 @@ class PairFinder:
                 for j in ids[x + 1:]:
                     if self.fragments[i].repo != self.fragments[j].repo:
                         consider(i, j, True)
-        for i, j in self.near_candidates():
+        for i, j in self.near_candidates("shingles"):
+            consider(i, j, False)
+        for i, j in self.near_candidates("lit_shingles"):
             consider(i, j, False)
         return list(pairs.values())

@@ -117,7 +117,7 @@ BUILTIN_TYPES: dict[str, dict[str, Any]] = {
 # a .gitignore'd dist/ is skipped anyway. A config file's "exclude" list is added to
 # these ("!glob" re-includes).
 DEFAULT_EXCLUDE: tuple[str, ...] = (
-    "node_modules/", ".venv/", "venv/", "__pycache__/", ".terraform/",
+    "node_modules/", ".venv/", "__pycache__/", ".terraform/",
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "go.sum", "*.lock.hcl",
     "*.min.js", "*.min.css", "*.map", "*.pb.go", "*_pb2.py",
 )
@@ -217,6 +217,7 @@ def _schema(types: tuple[str, ...]) -> Obj:
             "max_file_bytes": Num(integer=True, lo=1),
             "min_fragment_lines": Num(integer=True, lo=1),
             "min_fragment_tokens": Num(integer=True, lo=1),
+            "min_duplicated_lines": Num(integer=True, lo=0),
         }
     )
 
@@ -378,6 +379,8 @@ class Config:
     max_file_bytes: int = 1_000_000  # larger files are skipped without being read
     min_fragment_lines: int = 5  # smaller units are not compared
     min_fragment_tokens: int = 20
+    # a pattern must remove at least this much duplication: (copies - 1) x code lines per copy
+    min_duplicated_lines: int = 10
     source_path: str | None = None  # the file this came from
 
     @cached_property
@@ -514,5 +517,6 @@ def _build(raw: Any, name: str, base: Path, console: Console | None) -> Config:
         max_file_bytes=doc.get("max_file_bytes", defaults.max_file_bytes),
         min_fragment_lines=doc.get("min_fragment_lines", defaults.min_fragment_lines),
         min_fragment_tokens=doc.get("min_fragment_tokens", defaults.min_fragment_tokens),
+        min_duplicated_lines=doc.get("min_duplicated_lines", defaults.min_duplicated_lines),
         source_path=name,
     )

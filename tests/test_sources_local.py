@@ -391,3 +391,13 @@ def test_example_repositories_walk_cleanly() -> None:
         ("billing-worker/worker/settings.py", "configuration"),
     ]:
         assert types[planted][0] == kind
+
+
+def test_virtualenvs_are_recognized_by_their_marker_not_their_name(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "src/venv/__init__.py": "a package that happens to be called venv\n",
+        "env/pyvenv.cfg": "home = /usr/bin\n", "env/lib/site.py": "installed dependency\n",
+        ".venv/lib/x.py": "always skipped\n",
+    })
+    files, _, _ = _scan(tmp_path)
+    assert sorted(files) == ["src/venv/__init__.py"]

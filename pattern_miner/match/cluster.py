@@ -7,6 +7,9 @@
   match cannot merge two patterns.
 - A group must span at least ``min_repos`` repositories, and a group present in too large a share of all
   repositories is boilerplate (when there are enough repositories for a share to mean anything).
+- A group must remove enough duplication to be worth a shared library: (copies - 1) x code lines of at
+  least ``min_duplicated_lines``. Two copies of a six-line helper are a coincidence more often than a
+  copy, and never an extraction opportunity; five copies of it are both.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pattern_miner.match.fragments import Fragment
-from pattern_miner.match.pairs import ClonePair
+from pattern_miner.match.pairs import CONFIG_LANGUAGES, ClonePair
 
 # A group in more than this share of all repositories is boilerplate — but only with at least
 # BOILERPLATE_MIN_REPOS repositories; below that, "most repos" is just "a few".
 BOILERPLATE_SHARE = 0.8
 BOILERPLATE_MIN_REPOS = 6
+# A configuration snippet (a workflow step, a compose service, a Terraform block) in more than half of
+# all repositories is a convention — the standard notify step, the standard database service.
+CONVENTION_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ def group_pairs(
     *,
     min_repos: int,
     total_repos: int,
+    min_duplicated_lines: int = 0,
 ) -> tuple[list[Group], int]:
     """Union-find over the pairs; returns the groups and how many were dropped as boilerplate."""
     kept = largest_units(pairs, fragments)
@@ -121,7 +128,13 @@ def group_pairs(
         repos = {fragments[i].repo for i in ids}
         if len(repos) < min_repos:
             continue
-        if total_repos >= BOILERPLATE_MIN_REPOS and len(repos) > BOILERPLATE_SHARE * total_repos:
+        snippet = all(fragments[i].kind != "file" and fragments[i].language in CONFIG_LANGUAGES for i in ids)
+        share = CONVENTION_SHARE if snippet else BOILERPLATE_SHARE
+        if total_repos >= BOILERPLATE_MIN_REPOS and len(repos) > share * total_repos:
+            boilerplate += 1
+            continue
+        mean_lines = sum(fragments[i].code_lines for i in ids) / len(ids)
+        if (len(repos) - 1) * mean_lines < min_duplicated_lines:
             boilerplate += 1
             continue
         groups.append(Group(tuple(sorted(ids)), tuple(edges[root])))

@@ -24,10 +24,13 @@ import numpy as np
 from pattern_miner.match.fragments import Fragment
 from pattern_miner.match.minhash import candidate_pairs, signatures
 from pattern_miner.match.similarity import dice, dice_upper_bound
-from pattern_miner.shard import LITERAL_LANGUAGES, SHINGLE, FileRecord
+from pattern_miner.shard import LITERAL_LANGUAGES, SHINGLE, FileRecord, token_id
 
 # Languages whose names and values ARE the content: a copy keeps most of its literal text.
 CONFIG_LANGUAGES = LITERAL_LANGUAGES
+# Placeholders that stand for NAMES (variables, identifiers, labels): a copy may rename them all.
+NAME_TOKENS = frozenset(token_id(t) for t in ("$id", "$var", "$word_name"))
+NAME_ARRAY = np.array(sorted(NAME_TOKENS), dtype=np.uint32)
 # IDF-weighted Jaccard of the literal tokens that makes a config pair strong on its own; with that much
 # shared rare content, the structure may differ a little more than the pattern type's threshold.
 RARE_STRONG = 0.45
@@ -78,17 +81,31 @@ class PairFinder:
     def lit(self, f: Fragment) -> Sequence[int]:
         return self.files[f.file][1].lit[f.start:f.end]
 
-    def lines(self, f: Fragment) -> list[int]:
-        """One hash per source line of the fragment, from its literal tokens: identical lines agree."""
+    def canonical(self, f: Fragment) -> list[int]:
+        """The literal stream with every NAME replaced by the order of its first appearance in the
+        fragment (alpha-renaming): a consistently renamed copy reads the same, values still differ."""
         rec = self.files[f.file][1]
+        names: dict[int, int] = {}
+        out: list[int] = []
+        for k in range(f.start, f.end):
+            if rec.struct[k] in NAME_TOKENS:
+                out.append(-1 - names.setdefault(rec.lit[k], len(names)))
+            else:
+                out.append(rec.lit[k])
+        return out
+
+    def lines(self, f: Fragment) -> list[int]:
+        """One hash per source line of the fragment, from its alpha-renamed literal tokens."""
+        rec = self.files[f.file][1]
+        canon = self.canonical(f)
         out: list[int] = []
         current, row = -1, []
-        for k in range(f.start, f.end):
+        for k, token in zip(range(f.start, f.end), canon, strict=True):
             if rec.lines[k] != current and row:
                 out.append(hash(tuple(row)))
                 row = []
             current = rec.lines[k]
-            row.append(rec.lit[k])
+            row.append(token)
         if row:
             out.append(hash(tuple(row)))
         return out
@@ -146,12 +163,19 @@ class PairFinder:
             out[language] = (ids, np.log((len(arrays) + 1) / (counts + 0.5)))
         return out
 
+    def _values(self, f: Fragment) -> np.ndarray:
+        """The fragment's literal tokens that are not names (names are free to be renamed)."""
+        rec = self.files[f.file][1]
+        lit = np.frombuffer(rec.lit, dtype=np.uint32)[f.start:f.end]
+        struct = np.frombuffer(rec.struct, dtype=np.uint32)[f.start:f.end]
+        return lit[~np.isin(struct, NAME_ARRAY)]
+
     def rare_overlap(self, fa: Fragment, fb: Fragment) -> float:
-        """IDF-weighted Jaccard of the two fragments' literal token multisets."""
+        """IDF-weighted Jaccard of the two fragments' literal token multisets, names left out."""
         rec = self.files[fa.file][1]
         ids, weights = self.idf[(rec.language, rec.pattern_types[0] if rec.pattern_types else "")]
-        ua, ca = np.unique(np.frombuffer(self.lit(fa), dtype=np.uint32), return_counts=True)
-        ub, cb = np.unique(np.frombuffer(self.lit(fb), dtype=np.uint32), return_counts=True)
+        ua, ca = np.unique(self._values(fa), return_counts=True)
+        ub, cb = np.unique(self._values(fb), return_counts=True)
         wa = weights[np.searchsorted(ids, ua)]
         wb = weights[np.searchsorted(ids, ub)]
         _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)

@@ -25,7 +25,7 @@ from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, Sourc
 
 # Directories that never hold the repository's own code: VCS data, dependencies, caches.
 ALWAYS_SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox",
+    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox",
      ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform"}
 )
 BINARY_SNIFF_BYTES = 8192  # git's own heuristic: a NUL byte in the first 8 KiB means binary
@@ -327,7 +327,8 @@ class LocalSource:
             if is_link:
                 skips.append(Skip(repo, path, "symlink"))
             elif is_dir:
-                if not self.config.is_excluded(path):
+                # a virtualenv by its marker file, whatever its name (a package may be called venv)
+                if not self.config.is_excluded(path) and not os.path.exists(os.path.join(e.path, "pyvenv.cfg")):
                     yield from self._walk(Path(e.path), path, ignores, repo, scan, skips)
             elif is_file:
                 types = self.config.types_for(path, scan)

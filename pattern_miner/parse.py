@@ -124,6 +124,13 @@ def count_lines(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
+def last_line(node: tree_sitter.Node) -> int:
+    """1-based line of a node's last character: a node that ends with a newline (a YAML block at the
+    end of the file) ends on the line that newline closes, not on the empty line after it."""
+    row, column = node.end_point
+    return row if column == 0 and row > node.start_point[0] else row + 1
+
+
 def decode(data: bytes) -> str:
     """Bytes to text: UTF-8 with replacement, BOM dropped, newlines normalized."""
     text = data.decode("utf-8", errors="replace")
@@ -196,6 +203,8 @@ class _Walker:
     def _close_units(self, depth: int) -> None:
         while self._open and self._open[-1][0] >= depth:
             d, kind, name, start, start_line, end_line = self._open.pop()
+            if len(self.struct) > start:  # a trailing comment inside the node is not part of the unit
+                end_line = max(start_line, min(end_line, self.lines[-1]))
             self.units.append(Unit(kind, name, start, len(self.struct), start_line, end_line))
         while self._keys and self._keys[-1][0] >= depth:
             self._keys.pop()
@@ -249,7 +258,7 @@ class _Walker:
                 unit = self._unit(node, kind, depth) if (spec.units or spec.unit_parent_keys) else None
                 if unit is not None:
                     self._open.append((depth, unit[0], unit[1], len(self.struct),
-                                       node.start_point[0] + 1, node.end_point[0] + 1))
+                                       node.start_point[0] + 1, last_line(node)))
                 if spec.pair_kind and kind == spec.pair_kind:
                     key_node = node.child_by_field_name("key")
                     self._keys.append((depth, self._text(key_node).strip() if key_node is not None else ""))
@@ -259,8 +268,10 @@ class _Walker:
                 if spec.stage_kind and kind == spec.stage_kind:
                     self.stage_starts.append((len(self.struct), node.start_point[0] + 1))
                 if node.child_count == 0:
-                    if kind != "ERROR" and node.end_byte > node.start_byte and not kind.isspace():
-                        self._emit(kind, self._text(node) if node.is_named else kind, node.start_point[0] + 1)
+                    text = self._text(node)
+                    # a blank leaf carries nothing (an HCL file of only blank lines is one empty config_file)
+                    if kind != "ERROR" and text.strip() and not kind.isspace():
+                        self._emit(kind, text if node.is_named else kind, node.start_point[0] + 1)
                 else:
                     descend = True
             elif mode == DROP:

@@ -1,0 +1,375 @@
+"""The generic walker and the text lexer: what survives normalization, and what does not."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pattern_miner.languages import all_specs, by_name
+from pattern_miner.parse import classify_word, count_lines, decode, lex_text, tokenize, tokenize_text
+
+ORIGINAL = {
+    "app.py": """\
+import requests
+
+
+def fetch_orders(session, base_url, limit=50):
+    response = session.get(base_url + "/orders", params={"limit": limit}, timeout=10)
+    if response.status_code != 200:
+        raise RuntimeError("orders: " + str(response.status_code))
+    return [order["id"] for order in response.json()]
+""",
+    "app.js": """\
+export async function fetchOrders(client, baseUrl, limit = 50) {
+  const response = await client.get(`${baseUrl}/orders`, { params: { limit }, timeout: 10 });
+  if (response.status !== 200) {
+    throw new Error("orders: " + response.status);
+  }
+  return response.data.map((order) => order.id);
+}
+""",
+    "main.go": """\
+package orders
+
+func FetchOrders(client *Client, baseURL string, limit int) ([]string, error) {
+	resp, err := client.Get(baseURL+"/orders", limit)
+	if err != nil {
+		return nil, err
+	}
+	return resp.IDs, nil
+}
+""",
+    "deploy.sh": """\
+#!/usr/bin/env bash
+set -euo pipefail
+SERVICE="${SERVICE_NAME:?}"
+gcloud run deploy "${SERVICE}" --region "${REGION}" --image "${IMAGE}"
+echo "deployed ${SERVICE}"
+""",
+    "ci.yml": """\
+name: CI
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Unit tests
+        run: make test
+""",
+    "main.tf": """\
+resource "google_storage_bucket" "assets" {
+  name     = "acme-assets"
+  location = var.region
+  versioning {
+    enabled = true
+  }
+}
+""",
+}
+
+RENAMED = {
+    "app.py": """\
+import httpx
+
+
+def load_invoices(client, root, page_size=25):
+    reply = client.get(root + "/invoices", params={"page_size": page_size}, timeout=30)
+    if reply.status_code != 201:
+        raise ValueError("invoices: " + str(reply.status_code))
+    return [invoice["number"] for invoice in reply.json()]
+""",
+    "app.js": """\
+export async function loadInvoices(http, root, pageSize = 25) {
+  const reply = await http.get(`${root}/invoices`, { params: { pageSize }, timeout: 30 });
+  if (reply.status !== 201) {
+    throw new Error("invoices: " + reply.status);
+  }
+  return reply.data.map((invoice) => invoice.number);
+}
+""",
+    "main.go": """\
+package invoices
+
+func LoadInvoices(c *HTTP, root string, pageSize int) ([]string, error) {
+	reply, e := c.Get(root+"/invoices", pageSize)
+	if e != nil {
+		return nil, e
+	}
+	return reply.Numbers, nil
+}
+""",
+    "deploy.sh": """\
+#!/usr/bin/env bash
+set -euo pipefail
+APP="${APP_NAME:?}"
+gcloud run deploy "${APP}" --region "${GCP_REGION}" --image "${IMAGE_URI}"
+echo "shipped ${APP}"
+""",
+    "ci.yml": """\
+name: Build
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Run the suite
+        run: make check
+""",
+    "main.tf": """\
+resource "google_storage_bucket" "static" {
+  name     = "shop-static"
+  location = var.location
+  versioning {
+    enabled = true
+  }
+}
+""",
+}
+
+# The same files with comments added, blank lines inserted and indentation changed.
+REFORMATTED = {
+    "app.py": """\
+# Orders from the shop API.
+import requests
+
+
+
+def fetch_orders(session, base_url, limit=50):
+  # one page only
+  response = session.get(base_url + "/orders", params={"limit": limit}, timeout=10)
+
+  if response.status_code != 200:
+      raise RuntimeError("orders: " + str(response.status_code))  # surface the status
+  return [order["id"] for order in response.json()]
+""",
+    "app.js": """\
+/* Orders from the shop API. */
+export async function fetchOrders(client, baseUrl, limit = 50) {
+    // one page only
+    const response = await client.get(`${baseUrl}/orders`, { params: { limit }, timeout: 10 });
+
+    if (response.status !== 200) {
+        throw new Error("orders: " + response.status);
+    }
+    return response.data.map((order) => order.id);  // ids only
+}
+""",
+    "main.go": """\
+// Package orders reads orders.
+package orders
+
+// FetchOrders returns the ids of the first page.
+func FetchOrders(client *Client, baseURL string, limit int) ([]string, error) {
+    resp, err := client.Get(baseURL+"/orders", limit)
+
+    if err != nil {
+        return nil, err // propagate
+    }
+    return resp.IDs, nil
+}
+""",
+    "deploy.sh": """\
+#!/usr/bin/env bash
+# Deploy one service.
+set -euo pipefail
+
+SERVICE="${SERVICE_NAME:?}"
+  gcloud run deploy "${SERVICE}" --region "${REGION}" --image "${IMAGE}"   # the deploy
+echo "deployed ${SERVICE}"
+""",
+    "ci.yml": """\
+# Continuous integration.
+name: CI
+jobs:
+    test:
+        runs-on: ubuntu-latest   # hosted runner
+        steps:
+
+            - uses: actions/checkout@v4
+            # the tests
+            - name: Unit tests
+              run: make test
+""",
+    "main.tf": """\
+# Static assets.
+resource "google_storage_bucket" "assets" {
+    name     = "acme-assets"   # globally unique
+    location = var.region
+
+    versioning {
+        enabled = true
+    }
+}
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ORIGINAL))
+def test_renamed_copy_has_the_same_structure_and_different_literals(name: str) -> None:
+    a = tokenize(name, ORIGINAL[name].encode())
+    b = tokenize(name, RENAMED[name].encode())
+    assert not a.fallback and not b.fallback
+    assert a.struct == b.struct
+    assert a.lit != b.lit
+    assert a.lines == b.lines
+
+
+def test_yaml_keys_and_booleans_are_structure() -> None:
+    """Keys name what a value is (a job id, a setting), so renaming one is a real difference."""
+    base = tokenize("ci.yml", ORIGINAL["ci.yml"].encode())
+    renamed_key = tokenize("ci.yml", ORIGINAL["ci.yml"].replace("  test:", "  check:").encode())
+    assert base.struct != renamed_key.struct
+    tf = tokenize("main.tf", ORIGINAL["main.tf"].encode())
+    flipped = tokenize("main.tf", ORIGINAL["main.tf"].replace("true", "false").encode())
+    assert tf.struct != flipped.struct
+
+
+@pytest.mark.parametrize("name", sorted(ORIGINAL))
+def test_comments_blank_lines_and_indentation_change_neither_stream(name: str) -> None:
+    a = tokenize(name, ORIGINAL[name].encode())
+    b = tokenize(name, REFORMATTED[name].encode())
+    assert not b.fallback
+    assert (a.struct, a.lit) == (b.struct, b.lit)
+    assert [(u.kind, u.name, u.end - u.start) for u in a.units] == [(u.kind, u.name, u.end - u.start) for u in b.units]
+
+
+def test_a_real_edit_changes_the_structure() -> None:
+    a = tokenize("app.py", ORIGINAL["app.py"].encode())
+    b = tokenize("app.py", ORIGINAL["app.py"].replace("!= 200", "not in (200, 204)").encode())
+    assert a.struct != b.struct
+
+
+# ----------------------------------------------------------------------------- bytes in
+
+
+def test_invalid_utf8_is_replaced_not_fatal() -> None:
+    t = tokenize("app.py", b"name = 'caf\xe9 \xff\xfe'\nvalue = 1\n")
+    assert not t.fallback
+    assert t.struct == ["$id", "=", "$str", "$id", "=", "$num"]
+    assert "\ufffd" in t.lit[2]
+    assert t.lines == [1, 1, 1, 2, 2, 2]
+
+
+def test_crlf_and_cr_line_endings_match_lf() -> None:
+    lf = ORIGINAL["app.py"]
+    a = tokenize("app.py", lf.encode())
+    for ending in ("\r\n", "\r"):
+        b = tokenize("app.py", lf.replace("\n", ending).encode())
+        assert (b.struct, b.lit, b.lines, b.n_lines) == (a.struct, a.lit, a.lines, a.n_lines)
+        assert [(u.start_line, u.end_line) for u in b.units] == [(u.start_line, u.end_line) for u in a.units]
+
+
+def test_bom_is_dropped() -> None:
+    for name in ("app.py", "ci.yml", "main.tf"):
+        a = tokenize(name, ORIGINAL[name].encode())
+        b = tokenize(name, b"\xef\xbb\xbf" + ORIGINAL[name].encode())
+        assert (b.struct, b.lit, b.lines) == (a.struct, a.lit, a.lines)
+    assert decode(b"\xef\xbb\xbfx\r\ny") == "x\ny"
+
+
+def test_heavy_syntax_errors_fall_back_to_the_text_lexer() -> None:
+    broken = b"def (:\n  ))) ]]] if if if\nclass {{{ return\n  x = = = 'unterminated\n"
+    t = tokenize("broken.py", broken)
+    assert t.fallback and t.language == "python"
+    assert t.struct and t.units == []
+    assert set(t.lines) == {1, 2, 3, 4}
+
+
+def test_a_small_error_stays_within_the_budget() -> None:
+    source = ORIGINAL["app.py"] + "\n\ndef helper(x):\n    return x +\n" + ORIGINAL["app.py"].replace("fetch", "get")
+    t = tokenize("app.py", source.encode())
+    assert not t.fallback
+    assert "fetch_orders" in t.lit and "get_orders" in t.lit
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n  \n", b"# only a comment\n\n# another\n"])
+def test_empty_or_comment_only_file_yields_no_tokens(data: bytes) -> None:
+    for name in ("a.py", "a.sh", "a.yml", "a.tf", "Dockerfile", "notes.txt"):
+        t = tokenize(name, data)
+        assert (t.struct, t.lit, t.lines, t.units) == ([], [], [], []), name
+
+
+def test_random_bytes_never_crash_and_lines_stay_ordered() -> None:
+    rng = random.Random(7)
+    alphabet = b"abcxyz_019 \t\n\r{}[]()<>:;,.=+-*/\\\"'`#$@!?|&%^~\xff\xc3\xa9"
+    for spec in all_specs():
+        for _ in range(12):
+            data = bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 400)))
+            t = tokenize("x", data, spec)
+            assert len(t.struct) == len(t.lit) == len(t.lines)
+            assert t.lines == sorted(t.lines), spec.name
+            assert all(1 <= n <= max(1, t.n_lines) for n in t.lines), spec.name
+            for u in t.units:
+                assert 0 <= u.start < u.end <= len(t.struct) and u.start_line <= u.end_line <= t.n_lines
+
+
+# ----------------------------------------------------------------------------- unit line spans
+
+
+def test_a_unit_at_the_end_of_a_yaml_file_ends_on_its_last_line() -> None:
+    text = "jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
+    t = tokenize("ci.yml", text.encode())
+    assert t.n_lines == 5
+    assert [(u.kind, u.name, u.start_line, u.end_line) for u in t.units] == [
+        ("job", "build", 2, 5), ("step", "", 5, 5),
+    ]
+
+
+def test_a_trailing_comment_is_not_part_of_the_unit() -> None:
+    text = "steps:\n  - uses: actions/checkout@v4\n  # next: the tests\n  - run: make test\n"
+    t = tokenize("action.yml", text.encode())
+    assert [(u.start_line, u.end_line) for u in t.units] == [(2, 2), (4, 4)]
+    t = tokenize("a.py", b"class A:\n    def f(self):\n        return 1\n        # later\n\n# top\nx = 1\n")
+    assert [(u.name, u.start_line, u.end_line) for u in t.units] == [("A", 1, 3), ("f", 2, 3)]
+
+
+def test_units_nest_in_token_order() -> None:
+    t = tokenize("app.js", b"class A {\n  m() {\n    return 1;\n  }\n}\nfunction g() {\n  return 2;\n}\n")
+    assert [(u.kind, u.name, u.start_line, u.end_line) for u in t.units] == [
+        ("class", "A", 1, 5), ("method", "m", 2, 4), ("function", "g", 6, 8),
+    ]
+    assert t.units[0].start <= t.units[1].start < t.units[1].end <= t.units[0].end <= t.units[2].start
+
+
+def test_language_override() -> None:
+    spec = by_name("bash")
+    assert spec is not None
+    t = tokenize("deploy", b"gcloud run deploy api --region us-east1\n", spec)
+    # lower-case words read as (sub)commands and are kept; region-like values are not
+    assert t.language == "bash" and t.struct == ["gcloud", "run", "deploy", "api", "--region", "$word"]
+    assert tokenize("deploy", b"gcloud run deploy api\n").language == "text"
+
+
+# ----------------------------------------------------------------------------- the text lexer
+
+
+@pytest.mark.parametrize(
+    ("word", "kept"),
+    [("deploy", "deploy"), ("apt-get", "apt-get"), ("--region", "--region"), ("--tag=v1", "--tag"),
+     ("-y", "-y"), ("us-central1", "$word"), ("./run.sh", "$word"), ("Makefile", "$word"),
+     ("a" * 30, "$word")],
+)
+def test_classify_word(word: str, kept: str) -> None:
+    assert classify_word(word) == kept
+
+
+def test_lex_text_tokens_and_lines() -> None:
+    struct: list[str] = []
+    lit: list[str] = []
+    lines: list[int] = []
+    lex_text('# comment\ndocker push "$IMAGE" --all-tags && echo \'ok\' 42\n\n// also a comment\nx=${Y}', 10,
+             struct, lit, lines)
+    assert struct == ["docker", "push", "$str", "--all-tags", "&&", "echo", "$str", "$num", "x", "=", "$var"]
+    assert lit[2] == '"$IMAGE"' and lit[-1] == "${Y}"
+    assert lines == [11] * 8 + [14] * 3
+
+
+def test_tokenize_text_counts_lines() -> None:
+    t = tokenize_text("notes.txt", "first line\n\nthird\n")
+    assert t.fallback and t.language == "text" and t.n_lines == 3 and t.lines == [1, 1, 3]
+
+
+@pytest.mark.parametrize(("text", "n"), [("", 0), ("x", 1), ("x\n", 1), ("x\ny", 2), ("x\n\n", 2), ("\n", 1)])
+def test_count_lines(text: str, n: int) -> None:
+    assert count_lines(text) == n

@@ -31,9 +31,13 @@ CONFIG_LANGUAGES = LITERAL_LANGUAGES
 # Placeholders that stand for NAMES (variables, identifiers, labels): a copy may rename them all.
 NAME_TOKENS = frozenset(token_id(t) for t in ("$id", "$var", "$word_name"))
 NAME_ARRAY = np.array(sorted(NAME_TOKENS), dtype=np.uint32)
-# IDF-weighted Jaccard of the literal tokens that makes a config pair strong on its own; with that much
-# shared rare content, the structure may differ a little more than the pattern type's threshold.
-RARE_STRONG = 0.45
+# IDF-weighted Jaccard of the literal tokens (names left out) that makes a config pair strong on its
+# own; with that much shared rare content, the structure may differ a little more than the pattern
+# type's threshold ...
+RARE_STRONG = 0.50
+# ... provided some whole lines were kept as they were (Dice of alpha-renamed lines): a copy keeps
+# lines; files written from one template share values here and there but seldom whole lines.
+LINES_STRONG = 0.30
 # A job, step, service, block or stage is small and written from conventions: between files that are
 # not copies of each other it takes more shared rare content to be a copy of its own.
 RARE_STRONG_UNIT = 0.60
@@ -208,12 +212,16 @@ class PairFinder:
             return ClonePair(min(i, j), max(i, j), sim, 1.0)
         rare = self.rare_overlap(fa, fb)
         whole_files = fa.kind == "file" and fb.kind == "file"
-        if rare >= (RARE_STRONG if whole_files else RARE_STRONG_UNIT) or (
-            whole_files and sim >= IDENTICAL_SHAPE and rare >= RARE_STRONG_IDENTICAL_SHAPE
-        ):
+        if whole_files and sim >= IDENTICAL_SHAPE and rare >= RARE_STRONG_IDENTICAL_SHAPE:
+            return ClonePair(min(i, j), max(i, j), sim, rare, strong=True)
+        if rare < RARE_WEAK:
+            self.stats["rejected_rare"] += 1
+            return None
+        lines = dice(self.lines(fa), self.lines(fb))
+        if rare >= (RARE_STRONG if whole_files else RARE_STRONG_UNIT) and lines >= LINES_STRONG:
             return ClonePair(min(i, j), max(i, j), sim, rare, strong=True)
         # a job, service, step or stage is small and conventional: only plenty of rare content counts
-        if whole_files and sim >= limit and rare >= RARE_WEAK and dice(self.lines(fa), self.lines(fb)) >= LINES_WEAK:
+        if whole_files and sim >= limit and lines >= LINES_WEAK:
             return ClonePair(min(i, j), max(i, j), sim, rare, strong=False)
         self.stats["rejected_rare"] += 1
         return None

@@ -1,0 +1,311 @@
+"""The engine end to end on examples/repos: the planted copies are found, once each, with stable ids.
+
+examples/repos holds five small service repositories with hand-edited copies across them (a CI
+workflow, a Dockerfile, a deploy script and an API client in three repositories; Terraform and a config
+loader in two). Shards, the merge half (``match_shards``) and the Pattern records are checked too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from pattern_miner.config import default_config
+from pattern_miner.console import Console
+from pattern_miner.engine import build_shards, match_shards, scan
+from pattern_miner.errors import ConfigError
+from pattern_miner.match.pairs import RARE_STRONG_SLACK
+from pattern_miner.model import RepoInfo, ScanReport, SourceFile
+from pattern_miner.patterns import confidence, rank_score, stable_id
+from pattern_miner.shard import SHARD_VERSION, Shard, build_shard
+from pattern_miner.sources.local import LocalSource, repos_from_paths
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "repos"
+
+# (pattern type, the copies): every copy is a whole file.
+PLANTED = {
+    "ci-workflow": ("github_actions", {
+        ("local/billing-worker", ".github/workflows/ci.yml"),
+        ("local/checkout-api", ".github/workflows/ci.yml"),
+        ("local/inventory-service", ".github/workflows/ci.yml"),
+    }),
+    "dockerfile": ("docker", {
+        ("local/billing-worker", "Dockerfile"),
+        ("local/checkout-api", "Dockerfile"),
+        ("local/inventory-service", "Dockerfile"),
+    }),
+    "deploy-script": ("deployment", {
+        ("local/billing-worker", "scripts/deploy-gcp.sh"),
+        ("local/checkout-api", "deploy.sh"),
+        ("local/search-frontend", "deploy.sh"),
+    }),
+    "api-client": ("api_client", {
+        ("local/billing-worker", "worker/ledger_client.py"),
+        ("local/checkout-api", "app/payments_client.py"),
+        ("local/inventory-service", "inventory/clients/warehouse_client.py"),
+    }),
+    "terraform-main": ("terraform", {
+        ("local/checkout-api", "terraform/cloud_run/main.tf"),
+        ("local/ops-tools", "terraform/modules/cloud-run-service/main.tf"),
+    }),
+    "terraform-variables": ("terraform", {
+        ("local/checkout-api", "terraform/cloud_run/variables.tf"),
+        ("local/ops-tools", "terraform/modules/cloud-run-service/variables.tf"),
+    }),
+    "config-loader": ("configuration", {
+        ("local/billing-worker", "worker/settings.py"),
+        ("local/checkout-api", "app/config.py"),
+    }),
+}
+
+
+def run_scan(root: Path = EXAMPLES, **kwargs: Any) -> ScanReport:
+    config = kwargs.pop("config", default_config())
+    source = LocalSource(repos_from_paths(sorted(p for p in root.iterdir() if p.is_dir())), config)
+    return scan(source, config, console=Console(quiet=True), jobs=kwargs.pop("jobs", 1), **kwargs)
+
+
+def comparable(report: ScanReport) -> dict[str, Any]:
+    doc = report.to_dict(with_text=True)
+    doc["stats"].pop("seconds")
+    return doc
+
+
+@pytest.fixture(scope="module")
+def report() -> ScanReport:
+    return run_scan()
+
+
+def copies(pattern: Any) -> set[tuple[str, str]]:
+    return {(o.repo, o.path) for o in pattern.occurrences}
+
+
+def test_examples_have_no_git_metadata() -> None:
+    """The expected repository names below assume "local/<dir>" naming."""
+    assert not any((p / ".git").exists() for p in EXAMPLES.iterdir())
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_planted_pattern_is_found_once_at_file_level(report: ScanReport, name: str) -> None:
+    ptype, expected = PLANTED[name]
+    matching = [p for p in report.patterns if copies(p) & expected]
+    assert len(matching) == 1, [(p.id, sorted(copies(p))) for p in matching]
+    (pattern,) = matching
+    assert copies(pattern) == expected
+    assert pattern.pattern_type == ptype and pattern.kind == "file"
+    assert len(pattern.repos) == len(expected)
+    for o in pattern.occurrences:
+        text = (EXAMPLES / o.repo.split("/", 1)[1] / o.path).read_text(encoding="utf-8")
+        assert o.unit == "file" and o.start_line == 1
+        assert o.end_line == len(text.splitlines())
+        assert o.text == text.rstrip("\n")
+        assert o.url is None and o.commit is None and not o.private
+
+
+def test_no_planted_file_is_reported_twice(report: ScanReport) -> None:
+    """A copied file is one pattern, not also its functions, jobs or stages."""
+    seen: dict[tuple[str, str], str] = {}
+    for p in report.patterns:
+        for key in copies(p):
+            assert key not in seen, f"{key} in {seen.get(key)} and {p.id}"
+            seen[key] = p.id
+
+
+def test_patterns_are_ranked_and_well_formed(report: ScanReport) -> None:
+    assert list(report.patterns) == sorted(report.patterns, key=lambda p: (-p.score, p.id))
+    for p in report.patterns:
+        assert p.id.startswith(p.pattern_type.replace("_", "-") + "-")
+        assert 0.0 < p.similarity <= 1.0 and p.confidence in ("High", "Medium", "Low")
+        assert len(p.repos) >= 2 and p.title and p.features and len(p.content_hash) == 16
+        assert [(o.repo, o.path) for o in p.occurrences] == sorted((o.repo, o.path) for o in p.occurrences)
+    assert len({p.id for p in report.patterns}) == len(report.patterns)
+
+
+def test_features_name_what_the_copies_do(report: ScanReport) -> None:
+    by_type = {p.pattern_type: p for p in report.patterns}
+    assert "gcloud run deploy" in by_type["deployment"].features
+    assert any(f.startswith("RUN pip") for f in by_type["docker"].features)
+
+
+def test_stats_and_skips(report: ScanReport) -> None:
+    s = report.stats
+    assert s.repositories == 5 and len(report.repositories) == 5
+    assert s.files_scanned > 40 and s.lines_scanned > 2000 and s.fragments > s.files_scanned
+    assert s.files_skipped == {"empty": 1}
+    assert [(k.repo, k.path, k.reason) for k in report.skips] == [
+        ("local/inventory-service", "inventory/clients/__init__.py", "empty"),
+    ]
+    assert report.failures == ()
+
+
+def test_json_has_the_fields_the_benchmark_scorer_reads(report: ScanReport) -> None:
+    """../shared/bench/score.py reads patterns[].id, pattern_type, similarity and
+    occurrences[].repo/path/start_line/end_line."""
+    doc = report.to_dict()
+    assert doc["patterns_found"] == len(doc["patterns"]) > 0
+    for p in doc["patterns"]:
+        assert isinstance(p["id"], str) and isinstance(p["pattern_type"], str)
+        assert isinstance(p["similarity"], float) and 0 < p["similarity"] <= 1
+        for o in p["occurrences"]:
+            assert isinstance(o["repo"], str) and isinstance(o["path"], str) and not o["path"].startswith("/")
+            assert isinstance(o["start_line"], int) and isinstance(o["end_line"], int)
+            assert 1 <= o["start_line"] <= o["end_line"]
+            assert "text" not in o
+    assert all("text" in o for p in report.to_dict(with_text=True)["patterns"] for o in p["occurrences"])
+
+
+def test_ids_are_stable_across_runs_and_process_counts(report: ScanReport) -> None:
+    again = run_scan()
+    assert comparable(again) == comparable(report)
+    parallel = run_scan(jobs=2)
+    assert comparable(parallel) == comparable(report)
+
+
+@pytest.mark.parametrize(
+    ("repo", "path", "old", "new"),
+    [
+        ("billing-worker", "Dockerfile", "RUN pip wheel --wheel-dir", "RUN pip wheel --no-deps --wheel-dir"),
+        ("billing-worker", "worker/ledger_client.py", "self.timeout = timeout\n",
+         "self.timeout = max(1.0, timeout)\n"),
+    ],
+)
+def test_id_survives_a_small_edit_to_one_copy(
+    report: ScanReport, tmp_path: Path, repo: str, path: str, old: str, new: str
+) -> None:
+    root = tmp_path / "repos"
+    shutil.copytree(EXAMPLES, root)
+    target = root / repo / path
+    text = target.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    target.write_text(text.replace(old, new), encoding="utf-8")
+    after = run_scan(root)
+    before = {p.id: p for p in report.patterns}
+    assert set(before) == {p.id for p in after.patterns}
+    for q in after.patterns:
+        p = before[q.id]
+        assert copies(q) == copies(p)
+        if (f"local/{repo}", path) in copies(p):
+            assert q.content_hash != p.content_hash
+        else:
+            assert q.content_hash == p.content_hash
+
+
+def test_pattern_type_filter_and_unknown_type(report: ScanReport) -> None:
+    docker = run_scan(pattern_type="docker")
+    assert [p.pattern_type for p in docker.patterns] == ["docker"]
+    assert docker.patterns[0].id == next(p.id for p in report.patterns if p.pattern_type == "docker")
+    assert docker.stats.files_scanned < report.stats.files_scanned
+    with pytest.raises(ConfigError, match="unknown pattern type 'dockr'"):
+        run_scan(pattern_type="dockr")
+
+
+def test_min_similarity_overrides_every_threshold(report: ScanReport) -> None:
+    strict = run_scan(min_similarity=0.97)
+    assert len(strict.patterns) < len(report.patterns)
+    assert all(p.similarity >= 0.97 - RARE_STRONG_SLACK for p in strict.patterns)
+    loose = run_scan(min_similarity=0.5)
+    assert len(loose.patterns) >= len(report.patterns)
+
+
+def test_a_missing_repository_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    config = default_config()
+    repos = [("local/checkout-api", EXAMPLES / "checkout-api"), ("local/gone", tmp_path / "gone"),
+             ("local/billing-worker", EXAMPLES / "billing-worker")]
+    result = scan(LocalSource(repos, config), config, console=Console(quiet=True), jobs=1)
+    assert [(f.repo, "no such directory" in f.reason) for f in result.failures] == [("local/gone", True)]
+    assert result.stats.repositories == 2
+    assert any(p.pattern_type == "docker" for p in result.patterns)
+
+
+# ----------------------------------------------------------------------------- shards and the merge half
+
+
+def test_shards_round_trip_and_merge_to_the_same_report(report: ScanReport, tmp_path: Path) -> None:
+    config = default_config()
+    source = LocalSource(repos_from_paths(sorted(p for p in EXAMPLES.iterdir() if p.is_dir())), config)
+    shards = build_shards(source, console=Console(quiet=True), jobs=1)
+    paths = []
+    for i, shard in enumerate(shards):
+        paths.append(tmp_path / f"shard-{i}.pkl")
+        shard.dump(paths[-1])
+    loaded = [Shard.load(p) for p in paths]
+    patterns, stats = match_shards(loaded, config)
+    assert [p.to_dict(with_text=True) for p in patterns] == [p.to_dict(with_text=True) for p in report.patterns]
+    assert stats["fragments"] == report.stats.fragments
+
+
+def test_a_shard_of_another_version_is_refused(tmp_path: Path) -> None:
+    shard = build_shard(RepoInfo("o/r"), [])
+    shard.version = SHARD_VERSION + 1
+    shard.dump(tmp_path / "old.pkl")
+    with pytest.raises(ValueError, match="not a pattern-miner shard"):
+        Shard.load(tmp_path / "old.pkl")
+
+
+def test_build_shard_records_files_fallbacks_and_empty_files() -> None:
+    files = [
+        SourceFile("ok.py", b"def f(x):\n    return x + 1\n", "sha1", ("code",)),
+        SourceFile("empty.py", b"# nothing but a comment\n", None, ("code",)),
+        SourceFile("broken.py", b"def (:\n ))) ]]] if if\nclass {{{\n", None, ("code",)),
+        SourceFile("notes.conf", b"listen 80;\n", None, ("code",)),
+    ]
+    shard = build_shard(RepoInfo("o/r"), files)
+    assert [r.path for r in shard.files] == ["ok.py", "broken.py", "notes.conf"]
+    assert [(s.path, s.reason) for s in shard.skips] == [("empty.py", "empty")]
+    assert shard.parse_fallbacks == 2 and shard.lines_scanned == 2 + 3 + 1
+    ok = shard.files[0]
+    assert ok.sha == "sha1" and ok.language == "python" and len(ok.struct) == len(ok.lit) == len(ok.lines)
+    assert len(ok.lit_shingles) == 0  # code: structure only
+    assert [(r.language, r.fallback) for r in shard.files] == [("python", False), ("python", True), ("text", True)]
+
+
+def test_config_languages_also_fingerprint_their_literal_text() -> None:
+    shard = build_shard(RepoInfo("o/r"), [SourceFile("Dockerfile", (EXAMPLES / "checkout-api" / "Dockerfile").read_bytes())])
+    rec = shard.files[0]
+    assert rec.language == "dockerfile" and len(rec.lit_shingles) == len(rec.shingles) > 0
+    assert list(rec.lit_shingles) != list(rec.shingles)
+
+
+# ----------------------------------------------------------------------------- pattern records
+
+
+def test_stable_id_is_order_independent_and_survives_one_copy_changing() -> None:
+    rng = np.random.default_rng(1)
+    shared = rng.integers(-(2**62), 2**62, 200)
+    copies_ = [np.unique(np.concatenate([shared, rng.integers(-(2**62), 2**62, 30)])) for _ in range(3)]
+    base = stable_id("docker", "file", copies_)
+    assert base == stable_id("docker", "file", copies_[::-1])
+    assert base.startswith("docker-") and len(base) == len("docker-") + 12
+    # one copy loses its smallest shingles (an edit): the others still share them
+    edited = copies_[0][10:]
+    assert stable_id("docker", "file", [edited, copies_[1], copies_[2]]) == base
+    assert stable_id("deployment", "file", copies_) != base
+    assert stable_id("docker", "stage", copies_) != base
+    assert stable_id("github_actions", "file", copies_).startswith("github-actions-")
+
+
+def test_confidence_levels() -> None:
+    assert confidence(0.95, 40, 2) == "High"
+    assert confidence(0.85, 40, 2) == "Medium"
+    assert confidence(0.85, 40, 3) == "High"
+    assert confidence(0.75, 40, 2) == "Low"
+    assert confidence(0.95, 5, 2) == "Medium"
+    assert confidence(0.75, 5, 2) == "Low"
+
+
+def test_rank_score_prefers_more_copies_lines_similarity_and_priority() -> None:
+    base = rank_score(0.9, 2, 50, "medium")
+    assert rank_score(0.9, 3, 50, "medium") > base
+    assert rank_score(0.9, 2, 100, "medium") > base
+    assert rank_score(0.95, 2, 50, "medium") > base
+    assert rank_score(0.9, 2, 50, "high") > base > rank_score(0.9, 2, 50, "low")
+
+
+def test_report_records_are_frozen(report: ScanReport) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.patterns[0].id = "x"  # type: ignore[misc]

@@ -56,6 +56,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(f"--min-similarity must be between 0 and 1, got {args.min_similarity}")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    if args.limit is not None and args.limit < 1:
+        raise UsageError(f"--limit must be at least 1, got {args.limit}")
     if args.quiet:
         console.quiet = True
     config = _config(args, console)
@@ -67,7 +69,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
                   min_similarity=args.min_similarity)
     text = render(report, args.format, with_text=args.with_text, limit=args.limit)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
         console.info(f"{len(report.patterns)} patterns written to {args.output}")
     else:
         console.result(text)

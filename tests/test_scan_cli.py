@@ -150,6 +150,20 @@ def test_output_file(tmp_path: Path) -> None:
     assert f"{doc['patterns_found']} patterns written to {target}" in err
 
 
+def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    missing_dir = tmp_path / "no" / "report.json"
+    code, out, err = cli("scan", "-j1", "-o", str(missing_dir), *REPOS)
+    assert code == 1 and out == "" and one_error(err) == f"cannot write {missing_dir}: No such file or directory"
+    code, _, err = cli("scan", "-j1", "-o", str(tmp_path), *REPOS)
+    assert code == 1 and one_error(err) == f"cannot write {tmp_path}: Is a directory"
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_limit_must_be_positive(value: str) -> None:
+    code, _, err = cli("scan", "--limit", value, *REPOS)
+    assert code == 1 and one_error(err) == f"--limit must be at least 1, got {value}"
+
+
 def test_quiet_silences_progress_but_not_errors(tmp_path: Path) -> None:
     target = tmp_path / "report.md"
     code, _, err = cli("scan", "-j1", "-q", "--format", "markdown", "-o", str(target), *REPOS)
@@ -305,6 +319,11 @@ def test_bad_config_is_one_breadcrumb_line(tmp_path: Path, content: str | None, 
     code, out, err = cli("scan", "--config", str(path), *REPOS)
     assert code == 1 and out == ""
     assert one_error(err) == message.format(path=path)
+
+
+def test_config_that_is_a_directory(tmp_path: Path) -> None:
+    code, _, err = cli("scan", "--config", str(tmp_path), *REPOS)
+    assert code == 1 and one_error(err) == f"{tmp_path}: is a directory, expected a JSON file"
 
 
 def test_unknown_config_key_is_a_warning_not_an_error(tmp_path: Path) -> None:

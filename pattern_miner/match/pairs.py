@@ -43,7 +43,7 @@ LINES_STRONG = 0.30
 RARE_STRONG_UNIT = 0.60
 RARE_STRONG_SLACK = 0.05
 # Near-identical structure (renamed ids and swapped values only: a Type-2 copy) needs little rare
-# content: files that merely share a template differ in structure well before this.
+# content — but such a pair is only weak: two groups written from one template can share a shape.
 IDENTICAL_SHAPE = 0.95
 RARE_STRONG_IDENTICAL_SHAPE = 0.12
 # Below RARE_STRONG but at least this: a weak pair (see the module docstring) — provided copy-paste
@@ -153,7 +153,7 @@ class PairFinder:
 
     # ------------------------------------------------------------------ rare content
 
-    def _idf(self) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    def _idf(self) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray, float]]:
         """Per config language and pattern type (workflows apart from compose files): sorted literal
         token ids and their IDF weights, so a convention shared by files of one kind weighs little."""
         per_language: dict[tuple[str, str], list[np.ndarray]] = defaultdict(list)
@@ -164,7 +164,7 @@ class PairFinder:
         out = {}
         for language, arrays in per_language.items():
             ids, counts = np.unique(np.concatenate(arrays), return_counts=True)
-            out[language] = (ids, np.log((len(arrays) + 1) / (counts + 0.5)))
+            out[language] = (ids, np.log((len(arrays) + 1) / (counts + 0.5)), float(np.log((len(arrays) + 1) / 0.5)))
         return out
 
     def _values(self, f: Fragment) -> np.ndarray:
@@ -174,16 +174,23 @@ class PairFinder:
         struct = np.frombuffer(rec.struct, dtype=np.uint32)[f.start:f.end]
         return lit[~np.isin(struct, NAME_ARRAY)]
 
+    def _weights(self, f: Fragment, tokens: np.ndarray) -> np.ndarray:
+        """IDF of each token in the fragment's own table (language and pattern type); a token the
+        table has never seen is as rare as can be."""
+        rec = self.files[f.file][1]
+        ids, weights, top = self.idf[(rec.language, rec.pattern_types[0] if rec.pattern_types else "")]
+        at = np.minimum(np.searchsorted(ids, tokens), len(ids) - 1)
+        return np.where(ids[at] == tokens, weights[at], top)
+
     def rare_overlap(self, fa: Fragment, fb: Fragment) -> float:
         """IDF-weighted Jaccard of the two fragments' literal token multisets, names left out."""
-        rec = self.files[fa.file][1]
-        ids, weights = self.idf[(rec.language, rec.pattern_types[0] if rec.pattern_types else "")]
         ua, ca = np.unique(self._values(fa), return_counts=True)
         ub, cb = np.unique(self._values(fb), return_counts=True)
-        wa = weights[np.searchsorted(ids, ua)]
-        wb = weights[np.searchsorted(ids, ub)]
+        wa = self._weights(fa, ua)
+        wb = self._weights(fb, ub)
         _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
-        inter = float(np.minimum(ca[ia], cb[ib]) @ wa[ia])
+        shared = np.minimum(ca[ia], cb[ib])
+        inter = float(shared @ np.minimum(wa[ia], wb[ib]))
         union = float(ca @ wa + cb @ wb) - inter
         return inter / union if union > 0 else 0.0
 
@@ -212,15 +219,15 @@ class PairFinder:
             return ClonePair(min(i, j), max(i, j), sim, 1.0)
         rare = self.rare_overlap(fa, fb)
         whole_files = fa.kind == "file" and fb.kind == "file"
-        if whole_files and sim >= IDENTICAL_SHAPE and rare >= RARE_STRONG_IDENTICAL_SHAPE:
-            return ClonePair(min(i, j), max(i, j), sim, rare, strong=True)
-        if rare < RARE_WEAK:
+        identical_shape = whole_files and sim >= IDENTICAL_SHAPE and rare >= RARE_STRONG_IDENTICAL_SHAPE
+        if rare < RARE_WEAK and not identical_shape:
             self.stats["rejected_rare"] += 1
             return None
         lines = dice(self.lines(fa), self.lines(fb))
         if rare >= (RARE_STRONG if whole_files else RARE_STRONG_UNIT) and lines >= LINES_STRONG:
             return ClonePair(min(i, j), max(i, j), sim, rare, strong=True)
-        # a job, service, step or stage is small and conventional: only plenty of rare content counts
+        # a job, service, step or stage is small and conventional: only plenty of rare content counts;
+        # two files of one shape (a Type-2 copy, or two files from one template) only attach
         if whole_files and sim >= limit and lines >= LINES_WEAK:
             return ClonePair(min(i, j), max(i, j), sim, rare, strong=False)
         self.stats["rejected_rare"] += 1

@@ -29,7 +29,7 @@ from pattern_miner.shard import LITERAL_LANGUAGES, SHINGLE, FileRecord, token_id
 # Languages whose names and values ARE the content: a copy keeps most of its literal text.
 CONFIG_LANGUAGES = LITERAL_LANGUAGES
 # Placeholders that stand for NAMES (variables, identifiers, labels): a copy may rename them all.
-NAME_TOKENS = frozenset(token_id(t) for t in ("$id", "$var", "$word_name"))
+NAME_TOKENS = frozenset(token_id(t) for t in ("$id", "$var"))
 NAME_ARRAY = np.array(sorted(NAME_TOKENS), dtype=np.uint32)
 # IDF-weighted Jaccard of the literal tokens (names left out) that makes a config pair strong on its
 # own; with that much shared rare content, the structure may differ a little more than the pattern

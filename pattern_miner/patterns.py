@@ -13,7 +13,6 @@ import numpy as np
 
 from pattern_miner.match.cluster import Group
 from pattern_miner.match.fragments import Fragment
-from pattern_miner.match.similarity import dice
 from pattern_miner.model import Occurrence, Pattern, RepoInfo
 from pattern_miner.parse import tokenize
 from pattern_miner.shard import SHINGLE, FileRecord
@@ -87,8 +86,11 @@ def features(rec: FileRecord, frag: Fragment, limit: int = 12) -> tuple[str, ...
     else:
         run: list[str] = []
         last_line = -1
-        for s, lit, line in zip(tok.struct, tok.lit, tok.lines, strict=True):
-            kept = s == lit and bool(_WORD.fullmatch(s)) and len(s) > 1
+        keyed = tok.language in ("yaml", "json", "hcl")
+        for k, (s, lit, line) in enumerate(zip(tok.struct, tok.lit, tok.lines, strict=True)):
+            # a mapping key (`steps:`, `name =`) says where, not what: leave it out
+            is_key = keyed and k + 1 < len(tok.struct) and tok.struct[k + 1] in (":", "=")
+            kept = s == lit and bool(_WORD.fullmatch(s)) and len(s) > 1 and not is_key
             if run and (not kept or line != last_line):
                 phrase = " ".join(run[:3])
                 phrases[phrase] += 1
@@ -172,6 +174,3 @@ def build_pattern(
         content_hash=content.hexdigest(),
     )
 
-
-def pair_similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    return dice(a, b)

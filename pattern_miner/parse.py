@@ -139,12 +139,22 @@ def decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_INDENT = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.MULTILINE)
+
+
+def too_deep(text: str, limit: int) -> bool:
+    """True when some line is indented (compact YAML indicators included) more than ``limit`` characters."""
+    return any(m.end() - m.start() > limit for m in _INDENT.finditer(text))
+
+
 def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None) -> TokenizedFile:
     """Normalize one file; the language comes from its path unless given."""
     text = decode(data)
     spec = spec or for_path(path)
     if spec is None:
         return tokenize_text(path, text)
+    if spec.max_indent and too_deep(text, spec.max_indent):
+        return tokenize_text(path, text, spec.name)  # nested deeper than the grammar can safely parse
     src = text.encode("utf-8")
     tree = _parser(spec).parse(src)
     walker = _Walker(spec, src)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import pytest
 
 from pattern_miner.languages import all_specs, by_name
-from pattern_miner.parse import classify_word, count_lines, decode, lex_text, tokenize, tokenize_text
+from pattern_miner.parse import (
+    classify_word,
+    count_lines,
+    decode,
+    lex_text,
+    tokenize,
+    tokenize_text,
+    too_deep,
+)
 
 ORIGINAL = {
     "app.py": """\
@@ -373,3 +383,54 @@ def test_tokenize_text_counts_lines() -> None:
 @pytest.mark.parametrize(("text", "n"), [("", 0), ("x", 1), ("x\n", 1), ("x\ny", 2), ("x\n\n", 2), ("\n", 1)])
 def test_count_lines(text: str, n: int) -> None:
     assert count_lines(text) == n
+
+
+# ----------------------------------------------------------------------------- grammar crash guard
+
+# Inputs that crash tree-sitter-yaml 0.7.2 / tree-sitter-python 0.25.0 (an out-of-bounds write when the
+# scanner's indentation stack outgrows its 1 KiB state): each must come out line by line, not kill the process.
+CRASHERS = {
+    "yaml: 256 nested mappings": ("a.yml", "''.join(' ' * i + 'a:\\n' for i in range(256))"),
+    "yaml: 300 nested sequences": ("a.yml", "''.join(' ' * (2 * i) + '-\\n' for i in range(300))"),
+    "yaml: 300 compact sequences on one line": ("a.yml", "'- ' * 300 + 'a\\n'"),
+    "yaml: 300 explicit keys on one line": ("a.yml", "'? ' * 300 + 'a\\n'"),
+    "yaml: 300 anchored levels": ("a.yml", "''.join(' ' * i + '- &a\\n' for i in range(300))"),
+    "python: 600 levels and an open string": (
+        "a.py", "''.join(' ' * i + 'if 1:\\n' for i in range(600)) + ' ' * 600 + chr(39) + 'a' + chr(39)"),
+    "python: 600 tab levels and an open f-string": (
+        "a.py", "''.join(chr(9) * i + 'if 1:\\n' for i in range(600)) + chr(9) * 600 + 'f\"{' * 10"),
+}
+
+
+def test_nesting_that_crashes_a_grammar_is_lexed_line_by_line() -> None:
+    """Run in a child process: a regression would be a segfault, which must fail this test, not pytest."""
+    script = (
+        "import sys\nfrom pattern_miner.parse import tokenize\n"
+        "for name, expr in " + repr(list(CRASHERS.values())) + ":\n"
+        "    t = tokenize(name, eval(expr).encode())\n"
+        "    print(t.language, t.fallback, len(t.struct) > 0, flush=True)\n"
+    )
+    proc = subprocess.run([sys.executable, "-W", "ignore", "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-500:]}"
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(CRASHERS)
+    for (name, (path, _)), line in zip(CRASHERS.items(), lines, strict=True):
+        assert line == f"{'yaml' if path.endswith('.yml') else 'python'} True True", name
+
+
+def test_ordinary_nesting_is_still_parsed() -> None:
+    yaml_text = "".join("  " * i + f"k{i}:\n" for i in range(60)) + "  " * 60 + "v: 1\n"
+    assert not tokenize("a.yml", yaml_text.encode()).fallback
+    py_text = "".join("    " * i + "if x:\n" for i in range(40)) + "    " * 40 + "pass\n"
+    assert not tokenize("a.py", py_text.encode()).fallback
+    # other grammars have no such limit: deep indentation is just whitespace to them
+    assert not tokenize("a.js", (" " * 1000 + "x = 1;\n").encode()).fallback
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [("a:\n  b:\n", False), (" " * 200 + "x\n", False), (" " * 201 + "x\n", True), ("- " * 100 + "x", False),
+     ("- " * 101 + "x", True), ("x\n" + "\t" * 201 + "y", True), ("x = '" + " " * 500 + "'\n", False)],
+)
+def test_too_deep(text: str, deep: bool) -> None:
+    assert too_deep(text, 200) is deep

@@ -57,6 +57,11 @@ class LanguageSpec:
     stage_kind: str = ""
     # parse-error budget: above this share of bytes inside ERROR nodes the file is compared line by line
     max_error_ratio: float = 0.10
+    # nesting budget (0: none) for grammars whose external scanner keeps an indentation stack in tree-sitter's
+    # fixed 1 KiB state buffer: ~250 levels write past it and crash the process (tree-sitter-yaml #48,
+    # tree-sitter-python #350). A line indented deeper than this many characters (YAML's compact `- `, `? `
+    # and `: ` indicators count as indentation) is lexed line by line instead: each level takes a character.
+    max_indent: int = 0
 
     @property
     def loader(self) -> Callable[[], Any]:

@@ -19,4 +19,5 @@ SPEC = LanguageSpec(
     placeholders={"identifier": "$id", "string": "$str", "concatenated_string": "$str",
                   "integer": "$num", "float": "$num"},
     units={"function_definition": "function", "class_definition": "class"},
+    max_indent=200,  # the scanner crashes past ~500 nesting levels with a string open
 )

@@ -25,4 +25,5 @@ SPEC = LanguageSpec(
     # actions/checkout@v4 and google-github-actions/deploy-cloudrun@v2 say what a step does
     kept_value_keys=frozenset({"uses", "shell", "runs-on", "entrypoint"}),
     unit_parent_keys={"jobs": "job", "steps": "step", "services": "service"},
+    max_indent=200,  # the scanner crashes past ~250 nesting levels
 )

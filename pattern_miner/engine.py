@@ -22,8 +22,7 @@ from pattern_miner.model import RepoInfo, ScanReport, ScanStats, Skip, Source, S
 from pattern_miner.patterns import build_pattern
 from pattern_miner.shard import FileRecord, Shard, build_shard
 
-BATCH_BYTES = 2_000_000
-MIN_DUPLICATED_LINES = int(__import__("os").environ.get("PM_MDL", "12"))  # files sent to a worker at a time: big enough to amortize the hand-off
+BATCH_BYTES = 2_000_000  # files sent to a worker at a time: big enough to amortize the hand-off
 
 
 def _parse_batch(repo: RepoInfo, files: list[SourceFile]) -> Shard:

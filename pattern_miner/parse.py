@@ -52,6 +52,7 @@ _LEX = re.compile(
     r"""(?P<var>\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$[0-9@#?*!$-])
       |(?P<str>"(?:[^"\\\n]|\\.)*"|'[^'\n]*')
       |(?P<flag>--?[A-Za-z][\w-]*)
+      |(?P<path>(?:\.{1,2}|~)?/[\w./@:-]*)
       |(?P<word>[A-Za-z_][\w./:@-]*)
       |(?P<num>\d[\w.:-]*)
       |(?P<op>&&|\|\||>>|<<|[^\s\w])""",
@@ -85,6 +86,8 @@ def lex_text(text: str, first_line: int, struct: list[str], lit: list[str], line
                 s = "$str"
             elif kind == "flag":
                 s = value.split("=", 1)[0]
+            elif kind == "path":
+                s = "$path"
             elif kind == "word":
                 s = classify_word(value)
             elif kind == "num":

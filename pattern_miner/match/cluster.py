@@ -137,7 +137,7 @@ def group_pairs(
         if (len(repos) - 1) * mean_lines < min_duplicated_lines:
             boilerplate += 1
             continue
-        groups.append(Group(tuple(sorted(ids)), tuple(edges[root])))
+        groups.append(Group(tuple(sorted(ids)), tuple(p for p in edges[root] if p.a in ids and p.b in ids)))
     return groups, boilerplate
 
 

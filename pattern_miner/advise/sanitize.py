@@ -16,23 +16,9 @@ Every recommendation (Claude's or the offline advisor's) passes through ``saniti
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from pattern_miner.advise.models import Component, Recommendation, TimeSavings
-
-ALLOWED_HOSTS = (
-    "github.com",
-    "ghcr.io",
-    "pypi.org",
-    "npmjs.com",
-    "npmjs.org",
-    "pkg.go.dev",
-    "registry.terraform.io",
-    "hub.docker.com",
-    "crates.io",
-    "rubygems.org",
-    "nuget.org",
-)
+from pattern_miner.links import allowed_url
 
 # Bounds (characters) for what the issue shows.
 SUMMARY_MAX = 1200
@@ -53,19 +39,6 @@ _FENCE = re.compile(r"`{3,}|~{3,}")
 _CODE_SPAN = re.compile(r"(?<!`)(`{1,2})(?!`)([^`\n]+?)(?<!`)\1(?!`)")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<![A-Za-z\[][^<>]*>?")
-
-
-def allowed_url(url: str) -> bool:
-    if url.lower().startswith("www."):
-        url = "https://" + url
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    if parts.scheme not in ("http", "https"):
-        return False
-    host = (parts.hostname or "").lower().rstrip(".")
-    return any(host == allowed or host.endswith("." + allowed) for allowed in ALLOWED_HOSTS)
 
 
 def _filter_links(text: str) -> str:

@@ -10,43 +10,17 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
+
+from pattern_miner.links import allowed_url
 
 ZWJ = "\u200d"
-ALLOWED_HOSTS = frozenset(
-    {
-        "github.com",
-        "www.github.com",
-        "docs.github.com",
-        "pypi.org",
-        "www.npmjs.com",
-        "npmjs.com",
-        "pkg.go.dev",
-        "crates.io",
-        "rubygems.org",
-        "registry.terraform.io",
-        "hub.docker.com",
-        "packagist.org",
-        "www.nuget.org",
-        "search.maven.org",
-        "central.sonatype.com",
-        "artifacthub.io",
-    }
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _LINK_OR_URL = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)|(https?://[^\s<>()\[\]`]+)")
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9_])")
 _REF = re.compile(r"(?<![\w&])#(?=\d)")
 _FENCE_LINE = re.compile(r"^(\s{0,3})(`{3,}|~{3,})", re.MULTILINE)
-
-
-def allowed_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme == "https" and (parts.hostname or "") in ALLOWED_HOSTS and not parts.username
 
 
 def _plain(text: str) -> str:

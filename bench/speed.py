@@ -28,8 +28,11 @@ The goal of issue #2: on stdlib, pattern-miner's wall time ≤ 2× jscpd's in th
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import shutil
 import statistics
 import subprocess
@@ -198,6 +201,7 @@ class Measured:
     exit_code: int
     largest_kb: int  # ru_maxrss from wait4: the largest single process of the tree
     tree_bytes: int  # sampled peak of the summed RSS of the tree
+    cpu: float  # user + system seconds of the process and its reaped descendants
     stderr: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -253,7 +257,7 @@ def measure(cmd: list[str], *, cwd: Path | None = None) -> Measured:
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Measured(seconds, proc.returncode, usage.ru_maxrss, peak, text[-2000:])
+    return Measured(seconds, proc.returncode, usage.ru_maxrss, peak, usage.ru_utime + usage.ru_stime, text[-2000:])
 
 
 def run_pattern_miner(corpus: Corpus, out: Path, jobs: int) -> Measured:
@@ -306,6 +310,49 @@ def run_jscpd(jscpd: list[str], corpus: Corpus, out: Path) -> Measured:
     return m
 
 
+# ----------------------------------------------------------------------------- profiling
+
+def profile(corpus: Corpus, out: Path, top: int) -> None:
+    """One process (--jobs 1), in-process: the two halves of engine.scan timed plain, then under cProfile."""
+    from pattern_miner.config import default_config
+    from pattern_miner.console import Console
+    from pattern_miner.engine import build_shards, match_shards
+    from pattern_miner.sources.local import LocalSource, repos_from_root
+
+    config = default_config()
+
+    def shards_() -> list:
+        return build_shards(LocalSource(repos_from_root(corpus.root), config), console=Console(quiet=True), jobs=1)
+
+    start = time.perf_counter()
+    shards = shards_()
+    middle = time.perf_counter()
+    patterns, stats = match_shards(shards, config)
+    end = time.perf_counter()
+    print(f"\n{corpus.name}, one process, no profiler: build_shards {middle - start:.1f} s, "
+          f"match_shards {end - middle:.1f} s, {len(patterns)} patterns")
+    print("match stats: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
+    prof = cProfile.Profile()
+    start = time.perf_counter()
+    prof.enable()
+    shards = shards_()
+    prof.disable()
+    middle = time.perf_counter()
+    prof.enable()
+    match_shards(shards, config)
+    prof.disable()
+    end = time.perf_counter()
+    dump = out / f"pm-{corpus.name}.prof"
+    prof.dump_stats(dump)
+    print(f"under cProfile: build_shards {middle - start:.1f} s, match_shards {end - middle:.1f} s; "
+          f"profile in {dump}")
+    for order in ("cumulative", "tottime"):
+        text = io.StringIO()
+        pstats.Stats(prof, stream=text).strip_dirs().sort_stats(order).print_stats(top)
+        body = text.getvalue()
+        print(f"\n--- top {top} by {order}\n" + body[body.find("ncalls"):].rstrip())
+
+
 # ----------------------------------------------------------------------------- reporting
 
 def mb(n_bytes: float) -> str:
@@ -317,6 +364,7 @@ def summarize(runs: list[Measured]) -> dict:
     return {
         "seconds": statistics.median(r.seconds for r in runs),
         "seconds_all": [round(r.seconds, 2) for r in runs],
+        "cpu": statistics.median(r.cpu for r in runs),
         "largest_bytes": max(r.largest_kb for r in runs) * 1024,
         "tree_bytes": max(r.tree_bytes for r in runs),
         "self_bytes": max(r.extra.get("self_kb", 0) for r in runs) * 1024,
@@ -327,7 +375,7 @@ def summarize(runs: list[Measured]) -> dict:
 
 def print_table(rows: list[tuple[Corpus, str, dict]], jobs: int) -> None:
     head = (f"{'corpus':7} {'tool':13} {'repos':>5} {'files':>6} {'lines':>9} {'wall s':>7} {'lines/s':>8} "
-            f"{'largest MB':>10} {'tree MB':>8} {'found':>6}")
+            f"{'cpu s':>6} {'largest MB':>10} {'tree MB':>8} {'found':>6}")
     print(head)
     print("-" * len(head))
     for corpus, tool, s in rows:
@@ -335,9 +383,10 @@ def print_table(rows: list[tuple[Corpus, str, dict]], jobs: int) -> None:
         lines = s.get("lines_scanned")
         print(f"{corpus.name:7} {tool:13} {corpus.repos if tool == 'pattern-miner' else '':>5} "
               f"{files if files is not None else '?':>6} {lines if lines is not None else '?':>9} "
-              f"{s['seconds']:7.1f} {corpus.lines / s['seconds']:8,.0f} "
+              f"{s['seconds']:7.1f} {corpus.lines / s['seconds']:8,.0f} {s['cpu']:6.1f} "
               f"{mb(s['largest_bytes']):>10} {mb(s['tree_bytes']):>8} {s.get('found', '?'):>6}")
-    print("\nlines/s = the corpus's lines over the wall time; largest = the peak RSS of the largest single process;")
+    print("\nlines/s = the corpus's lines over the wall time; cpu = user + system seconds of all the run's processes;")
+    print("largest = the peak RSS of the largest single process;")
     print("tree = the sampled peak of the summed RSS of all the run's processes; found = patterns / jscpd clones.")
     for corpus, tool, s in rows:
         if tool != "pattern-miner":
@@ -358,7 +407,7 @@ def verdict(corpus: Corpus, ours: dict, theirs: dict | None) -> None:
         ratio = ours["seconds"] / theirs["seconds"]
         mem_ratio = peak / max(theirs["tree_bytes"], theirs["largest_bytes"])
         line += (f"; wall pattern-miner / jscpd = {ratio:.2f}x ({'within' if ratio <= GOAL_RATIO else 'OVER'} "
-                 f"{GOAL_RATIO:.0f}x), memory {mem_ratio:.2f}x jscpd's")
+                 f"{GOAL_RATIO:.0f}x), cpu {ours['cpu'] / theirs['cpu']:.2f}x, memory {mem_ratio:.2f}x jscpd's")
     print(line)
 
 
@@ -373,6 +422,9 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "pm-speed",
                     help="where the corpora and reports go (default: %(default)s)")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON here")
+    ap.add_argument("--profile", action="store_true",
+                    help="also profile pattern-miner on each corpus: one process, cProfile, match statistics")
+    ap.add_argument("--top", type=int, default=25, help="functions listed by --profile (default: %(default)s)")
     args = ap.parse_args()
     if args.repeat < 1 or args.jobs < 1:
         ap.error("--repeat and --jobs must be at least 1")
@@ -383,7 +435,8 @@ def main() -> int:
     if not args.no_jscpd and jscpd is None:
         print(f"jscpd {JSCPD_VERSION} not available: measuring pattern-miner alone", file=sys.stderr)
     names = ["stdlib", "npm"] if args.corpus == "all" else [args.corpus]
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, pattern-miner --jobs {args.jobs}"
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores (load {load}), pattern-miner --jobs {args.jobs}"
           + (f", jscpd {JSCPD_VERSION} ({' '.join(JSCPD_FLAGS)})" if jscpd else ""))
     rows: list[tuple[Corpus, str, dict]] = []
     results: dict = {}
@@ -409,6 +462,10 @@ def main() -> int:
     for name in names:
         corpus = next(c for c, _, _ in rows if c.name == name)
         verdict(corpus, results[name]["pattern-miner"], results[name]["jscpd"])
+    if args.profile:
+        for corpus, tool, _ in rows:
+            if tool == "pattern-miner":
+                profile(corpus, out, args.top)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import replace
@@ -22,7 +22,8 @@ from pattern_miner.model import RepoInfo, ScanReport, ScanStats, Skip, Source, S
 from pattern_miner.patterns import build_pattern
 from pattern_miner.shard import FileRecord, Shard, build_shard
 
-BATCH_BYTES = 2_000_000  # files sent to a worker at a time: big enough to amortize the hand-off
+BATCH_BYTES = 1_000_000  # files sent to a worker at a time: big enough to amortize the hand-off
+IN_FLIGHT = 4  # batches queued per worker: enough to keep it busy, few enough to bound memory
 
 
 def _parse_batch(repo: RepoInfo, files: list[SourceFile]) -> Shard:
@@ -46,36 +47,48 @@ def _batches(files: Iterator[SourceFile], pattern_type: str | None) -> Iterator[
         yield batch
 
 
+def _merge(shard: Shard, part: Shard) -> None:
+    shard.files.extend(part.files)
+    shard.skips.extend(part.skips)
+    shard.lines_scanned += part.lines_scanned
+    shard.parse_fallbacks += part.parse_fallbacks
+
+
 def build_shards(
     source: Source, *, console: Console, jobs: int | None = None, pattern_type: str | None = None
 ) -> list[Shard]:
-    """Read every repository of the source and fingerprint it, using ``jobs`` processes."""
+    """Read every repository of the source and fingerprint it, using ``jobs`` processes.
+
+    Batches of every repository go to the workers as soon as they are read (at most IN_FLIGHT per
+    worker at a time, so memory stays bounded), so no worker waits for a repository to finish."""
     jobs = jobs or os.cpu_count() or 1
     shards: list[Shard] = []
     pool: Executor | None = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    pending: deque[tuple[Shard, Future[Shard]]] = deque()
     try:
         with console.progress("scanning") as bar:
             for snapshot in source.snapshots():
-                futures: list[Future[Shard]] = []
-                parts: list[Shard] = []
+                shard = Shard(repo=snapshot.info)
+                shards.append(shard)
                 for batch in _batches(iter(snapshot.files), pattern_type):
                     if pool is None:
-                        parts.append(_parse_batch(snapshot.info, batch))
+                        _merge(shard, _parse_batch(snapshot.info, batch))
                     else:
-                        futures.append(pool.submit(_parse_batch, snapshot.info, batch))
+                        pending.append((shard, pool.submit(_parse_batch, snapshot.info, batch)))
+                        while len(pending) > IN_FLIGHT * jobs:
+                            done, future = pending.popleft()
+                            _merge(done, future.result())
                     bar.advance(len(batch), snapshot.info.name)
-                parts.extend(f.result() for f in futures)
-                shard = Shard(repo=snapshot.info, skips=list(snapshot.skips))
-                for part in parts:
-                    shard.files.extend(part.files)
-                    shard.skips.extend(part.skips)
-                    shard.lines_scanned += part.lines_scanned
-                    shard.parse_fallbacks += part.parse_fallbacks
-                shard.files.sort(key=lambda r: r.path)
-                shards.append(shard)
+                shard.skips.extend(snapshot.skips)  # the source's skips are complete once its files are read
+            while pending:
+                done, future = pending.popleft()
+                _merge(done, future.result())
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    for shard in shards:
+        shard.files.sort(key=lambda r: r.path)
+        shard.skips.sort(key=lambda k: (k.path, k.reason))
     return shards
 
 
@@ -84,6 +97,7 @@ def match_shards(
     config: Config,
     *,
     min_similarity: float | None = None,
+    jobs: int | None = None,
 ) -> tuple[list, dict[str, int]]:
     """The merge half: every shard's fragments compared across repositories → ranked patterns."""
     files: list[tuple[int, FileRecord]] = [(r, rec) for r, shard in enumerate(shards) for rec in shard.files]
@@ -97,7 +111,7 @@ def match_shards(
     fragments = select_fragments(files, min_tokens=config.min_fragment_tokens,
                                  min_lines=config.min_fragment_lines, threshold=threshold)
     finder = PairFinder(files, fragments)
-    pairs = finder.find()
+    pairs = finder.find(jobs or os.cpu_count() or 1)
     groups, boilerplate = group_pairs(pairs, fragments, min_repos=config.min_repos, total_repos=len(shards),
                                       min_duplicated_lines=config.min_duplicated_lines)
     repos = [s.repo for s in shards]
@@ -127,7 +141,7 @@ def scan(
     if pattern_type is not None and pattern_type not in config.pattern_types:
         config.threshold(pattern_type)  # raises ConfigError naming the known types
     shards = build_shards(source, console=console, jobs=jobs, pattern_type=pattern_type)
-    patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity)
+    patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
     skips: list[Skip] = [s for shard in shards for s in shard.skips]
     stats = ScanStats(
         repositories=len(shards),

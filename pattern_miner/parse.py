@@ -142,12 +142,17 @@ def decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_INDENT = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.MULTILINE)
+
+
+_DEEP: dict[int, re.Pattern[str]] = {}
 
 
 def too_deep(text: str, limit: int) -> bool:
     """True when some line is indented (compact YAML indicators included) more than ``limit`` characters."""
-    return any(m.end() - m.start() > limit for m in _INDENT.finditer(text))
+    deep = _DEEP.get(limit)
+    if deep is None:  # one search in C: more than `limit` indentation characters at the start of a line
+        deep = _DEEP[limit] = re.compile(r"^(?:[ \t]|[-?:](?=[ \t])){" + str(limit + 1) + "}", re.MULTILINE)
+    return deep.search(text) is not None
 
 
 def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None) -> TokenizedFile:
@@ -170,6 +175,42 @@ def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None) -> Tokeni
     units.sort(key=lambda u: (u.start, -u.end))
     return TokenizedFile(path, spec.name, walker.struct, walker.lit, walker.lines, units,
                          count_lines(text), fallback=False)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """A language's node kinds by integer id, so the walk never compares strings."""
+
+    names: list[str]
+    modes: list[str | None]  # the spec's mode of the kind (None: descend, or emit a leaf)
+    named: list[bool]
+    blank: list[bool]  # the kind's text is whitespace (Dockerfile newlines)
+    special: list[bool]  # a unit, mapping pair, block or stage starts at this kind
+
+
+_TABLES: dict[str, _Tables] = {}
+
+
+def _tables(spec: LanguageSpec) -> _Tables:
+    tables = _TABLES.get(spec.name)
+    if tables is None:
+        language = _parser(spec).language
+        assert language is not None
+        count = language.node_kind_count
+        # the last slot stands for ERROR, whose id (65535) is outside the grammar's kinds
+        names = [language.node_kind_for_id(i) or "" for i in range(count)] + ["ERROR"]
+        starts = set(spec.units) | {spec.pair_kind, spec.block_kind, spec.stage_kind}
+        if spec.unit_parent_keys:
+            starts.add("block_sequence_item")
+        starts.discard("")
+        tables = _TABLES[spec.name] = _Tables(
+            names=names,
+            modes=[spec.modes.get(n) for n in names],
+            named=[language.node_kind_is_named(i) for i in range(count)] + [True],
+            blank=[n.isspace() for n in names],
+            special=[n in starts for n in names],
+        )
+    return tables
 
 
 class _Walker:
@@ -251,64 +292,99 @@ class _Walker:
         return None
 
     def walk(self, tree: tree_sitter.Tree) -> None:
+        """The hot loop: one step per node, dispatching on the integer kind id through `_tables`."""
         spec = self.spec
-        modes = spec.modes
+        t = _tables(spec)
+        modes, names, named, blank, special = t.modes, t.names, t.named, t.blank, t.special
         placeholders = spec.placeholders
+        contextual = bool(spec.field_modes or spec.pair_kind or spec.label_kind)
+        check_errors = tree.root_node.has_error
+        error_slot = len(names) - 1
+        struct, lit, lines = self.struct, self.lit, self.lines
+        src = self.src
+        opened, keys, blocks = self._open, self._keys, self._blocks
         cursor = tree.walk()
         depth = 0
         parents: list[str] = [""]
         while True:
             node = cursor.node
             assert node is not None
-            kind = node.type
-            self._close_units(depth)
-            if kind == "ERROR" or node.is_missing:
+            k = node.kind_id
+            if check_errors and k > error_slot:
+                k = error_slot
+            if (opened and opened[-1][0] >= depth) or (keys and keys[-1][0] >= depth) or (
+                    blocks and blocks[-1][0] >= depth):
+                self._close_units(depth)
+            if check_errors and (node.is_error or node.is_missing):
                 self.error_bytes += max(1, node.end_byte - node.start_byte)
-            mode = self._mode(node, kind, cursor.field_name, parents[-1]) if (
-                kind in modes or spec.field_modes or spec.pair_kind or spec.label_kind) else None
-            descend = False
+            if contextual:
+                kind = names[k]
+                mode = self._mode(node, kind, cursor.field_name, parents[-1])
+            else:
+                mode = modes[k]
             if mode is None:
-                unit = self._unit(node, kind, depth) if (spec.units or spec.unit_parent_keys) else None
-                if unit is not None:
-                    self._open.append((depth, unit[0], unit[1], len(self.struct),
-                                       node.start_point[0] + 1, last_line(node)))
-                if spec.pair_kind and kind == spec.pair_kind:
-                    key_node = node.child_by_field_name("key")
-                    self._keys.append((depth, self._text(key_node).strip() if key_node is not None else ""))
-                if spec.block_kind and kind == spec.block_kind:
-                    first = node.named_child(0)
-                    self._blocks.append([depth, self._text(first) if first is not None else "", 0])
-                if spec.stage_kind and kind == spec.stage_kind:
-                    self.stage_starts.append((len(self.struct), node.start_point[0] + 1))
-                if node.child_count == 0:
-                    text = self._text(node)
-                    # a blank leaf carries nothing (an HCL file of only blank lines is one empty config_file)
-                    if kind != "ERROR" and text.strip() and not kind.isspace():
-                        self._emit(kind, text if node.is_named else kind, node.start_point[0] + 1)
-                else:
-                    descend = True
+                if special[k]:
+                    self._enter(node, names[k], depth)
+                if cursor.goto_first_child():
+                    if contextual:
+                        parents.append(names[k])
+                    depth += 1
+                    continue
+                # a leaf; a blank one carries nothing (an HCL file of only blank lines is one empty node)
+                if not blank[k] and not node.is_error:
+                    if named[k]:
+                        text = src[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+                        if text.strip():
+                            struct.append(names[k])
+                            lit.append(text)
+                            lines.append(node.start_point[0] + 1)
+                    elif node.end_byte > node.start_byte:
+                        struct.append(names[k])
+                        lit.append(names[k])
+                        lines.append(node.start_point[0] + 1)
             elif mode == DROP:
                 pass
-            elif mode == ATOM:
-                self._emit(placeholders.get(kind, "$" + kind), self._text(node), node.start_point[0] + 1)
-            elif mode == KEEP:
-                text = " ".join(self._text(node).split())
-                self._emit(text, text, node.start_point[0] + 1)
-            elif mode == WORD:
-                text = self._text(node)
-                self._emit(classify_word(text), text, node.start_point[0] + 1)
-            elif mode == LEX:
-                lex_text(self._text(node), node.start_point[0] + 1, self.struct, self.lit, self.lines)
-            if descend and cursor.goto_first_child():
-                parents.append(kind)
-                depth += 1
-                continue
+            else:
+                text = src[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+                line = node.start_point[0] + 1
+                if mode == ATOM:
+                    kind = names[k]
+                    struct.append(placeholders.get(kind, "$" + kind))
+                    lit.append(text)
+                    lines.append(line)
+                elif mode == KEEP:
+                    text = " ".join(text.split())
+                    struct.append(text)
+                    lit.append(text)
+                    lines.append(line)
+                elif mode == WORD:
+                    struct.append(classify_word(text))
+                    lit.append(text)
+                    lines.append(line)
+                elif mode == LEX:
+                    lex_text(text, line, struct, lit, lines)
             while not cursor.goto_next_sibling():
                 if not cursor.goto_parent():
                     self._close_units(0)
                     return
-                parents.pop()
+                if contextual:
+                    parents.pop()
                 depth -= 1
+
+    def _enter(self, node: tree_sitter.Node, kind: str, depth: int) -> None:
+        """A node that opens a unit, a mapping pair, a block or a stage."""
+        spec = self.spec
+        unit = self._unit(node, kind, depth) if (spec.units or spec.unit_parent_keys) else None
+        if unit is not None:
+            self._open.append((depth, unit[0], unit[1], len(self.struct), node.start_point[0] + 1, last_line(node)))
+        if kind == spec.pair_kind:
+            key_node = node.child_by_field_name("key")
+            self._keys.append((depth, self._text(key_node).strip() if key_node is not None else ""))
+        if kind == spec.block_kind:
+            first = node.named_child(0)
+            self._blocks.append([depth, self._text(first) if first is not None else "", 0])
+        if kind == spec.stage_kind:
+            self.stage_starts.append((len(self.struct), node.start_point[0] + 1))
 
     def stages(self, n_tokens: int, n_lines: int) -> list[Unit]:
         """Dockerfile stages: from each FROM to the next."""

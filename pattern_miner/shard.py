@@ -13,6 +13,8 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from pattern_miner.model import RepoInfo, Skip, SourceFile
 from pattern_miner.parse import TokenizedFile, Unit, decode, tokenize
 
@@ -21,7 +23,7 @@ from pattern_miner.parse import TokenizedFile, Unit, decode, tokenize
 # destroys only the few shingles that overlap it.
 SHINGLE = 6
 
-SHARD_VERSION = 2
+SHARD_VERSION = 4
 
 # Languages whose names and values ARE the content (configuration): their literal text is fingerprinted
 # too, because copies of one template-heavy file type differ from each other mostly in values.
@@ -40,11 +42,29 @@ def token_id(token: str) -> int:
     return value
 
 
+def token_ids(tokens: list[str]) -> array:
+    """``token_id`` of every token: new tokens hashed once, the rest looked up in C."""
+    if len(_ids) > 2_000_000:
+        _ids.clear()
+    for token in set(tokens).difference(_ids):
+        _ids[token] = zlib.crc32(token.encode("utf-8", "surrogatepass"))
+    return array("I", map(_ids.__getitem__, tokens))
+
+
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
 def shingles(ids: array, k: int = SHINGLE) -> array:
-    """Hash of every k-token window (Python's tuple-of-int hash is deterministic across processes)."""
+    """A 64-bit hash of every k-token window (FNV-style over the token ids, the same in every process)."""
     if len(ids) < k:
         return array("q")
-    return array("q", map(hash, zip(*(ids[j:] for j in range(k)), strict=False)))
+    tokens = np.frombuffer(ids, dtype=np.uint32).astype(np.uint64)
+    m = len(tokens) - k + 1
+    h = np.zeros(m, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = (h ^ tokens[j:j + m]) * _FNV_PRIME
+    return array("q", h.view(np.int64).tobytes())
 
 
 @dataclass
@@ -62,6 +82,9 @@ class FileRecord:
     units: list[Unit]
     text: str
     sha: str | None = None
+    # the file's distinct shingles, sorted: how many files share a shingle is counted from these
+    distinct: array = field(default_factory=lambda: array("q"))
+    lit_distinct: array = field(default_factory=lambda: array("q"))
 
 
 @dataclass
@@ -84,9 +107,15 @@ class Shard:
         return shard
 
 
+def distinct(values: array) -> array:
+    return array("q", np.unique(np.frombuffer(values, dtype=np.int64)).tobytes())
+
+
 def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord:
-    struct = array("I", map(token_id, tok.struct))
-    lit = array("I", map(token_id, tok.lit))
+    struct = token_ids(tok.struct)
+    lit = token_ids(tok.lit)
+    struct_shingles = shingles(struct)
+    lit_shingles = shingles(lit) if tok.language in LITERAL_LANGUAGES else array("q")
     return FileRecord(
         path=source.path,
         language=tok.language,
@@ -96,8 +125,10 @@ def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord
         struct=struct,
         lit=lit,
         lines=array("I", tok.lines),
-        shingles=shingles(struct),
-        lit_shingles=shingles(lit) if tok.language in LITERAL_LANGUAGES else array("q"),
+        shingles=struct_shingles,
+        lit_shingles=lit_shingles,
+        distinct=distinct(struct_shingles),
+        lit_distinct=distinct(lit_shingles),
         units=tok.units,
         text=text,
         sha=source.sha,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from pattern_miner.shard import FileRecord
 
@@ -34,6 +37,16 @@ def code_lines(lines: Sequence[int], start: int, end: int) -> int:
     return len(set(lines[start:end]))
 
 
+def _new_line_prefix(lines: Sequence[int]) -> list[int]:
+    """prefix[i] = how many of tokens[0:i] start a new line; lines are non-decreasing, so the distinct
+    lines of tokens[s:e] are prefix[e] - prefix[s], plus one when token s continues a line."""
+    arr = np.frombuffer(lines, dtype=np.uint32) if isinstance(lines, array) else np.asarray(lines)
+    starts = np.ones(len(arr), dtype=np.int64)
+    if len(arr) > 1:
+        starts[1:] = arr[1:] != arr[:-1]
+    return np.concatenate(([0], np.cumsum(starts))).tolist()
+
+
 def select_fragments(
     files: Sequence[tuple[int, FileRecord]],
     *,
@@ -51,8 +64,9 @@ def select_fragments(
         spans = [("file", "", 0, n, 1, max(1, rec.n_lines or (rec.lines[-1] if n else 1)))]
         spans += [(u.kind, u.name, u.start, u.end, u.start_line, u.end_line) for u in rec.units
                   if not (u.start == 0 and u.end == n)]  # a unit that is the whole file is the file
+        prefix = _new_line_prefix(rec.lines)
         for kind, name, start, end, first, last in spans:
-            lines = code_lines(rec.lines, start, end)
+            lines = prefix[end] - prefix[start] + (1 if 0 < start < n and rec.lines[start] == rec.lines[start - 1] else 0)
             if end - start >= min_tokens and lines >= min_lines:
                 out.append(Fragment(len(out), repo, file_index, kind, name, start, end, first, last,
                                     rec.language, ptype, limit, lines))

@@ -15,6 +15,7 @@ match (``cluster.group_pairs``): it can never join two groups.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import numpy as np
 
 from pattern_miner.match.fragments import Fragment
 from pattern_miner.match.minhash import candidate_pairs, signatures
-from pattern_miner.match.similarity import dice, dice_upper_bound
+from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length, match_masks
 from pattern_miner.shard import LITERAL_LANGUAGES, SHINGLE, FileRecord, token_id
 
 # Languages whose names and values ARE the content: a copy keeps most of its literal text.
@@ -78,6 +79,8 @@ class PairFinder:
         self.files = files
         self.fragments = fragments
         self.stats: dict[str, int] = defaultdict(int)
+        self._masks: dict[int, int] = {}
+        self._masks_of = -1
 
     def struct(self, f: Fragment) -> Sequence[int]:
         return self.files[f.file][1].struct[f.start:f.end]
@@ -125,7 +128,8 @@ class PairFinder:
 
     def common_shingles(self, field: str) -> np.ndarray:
         """Shingles present in too many files to say anything about copying (sorted)."""
-        per_file = [np.unique(np.frombuffer(getattr(rec, field), dtype=np.int64)) for _, rec in self.files]
+        distinct_field = "distinct" if field == "shingles" else "lit_distinct"
+        per_file = [np.frombuffer(getattr(rec, distinct_field), dtype=np.int64) for _, rec in self.files]
         per_file = [a for a in per_file if len(a)]
         if not per_file:
             return np.empty(0, dtype=np.int64)
@@ -133,21 +137,34 @@ class PairFinder:
         limit = max(COMMON_FLOOR, int(COMMON_SHARE * len(self.files)))
         return values[counts > limit]
 
+    def _uncommon_masks(self, field: str, common: np.ndarray) -> list[np.ndarray | None]:
+        """Per file, which of its shingles are not common: one search over all files at once."""
+        arrays = [np.frombuffer(getattr(rec, field), dtype=np.int64) for _, rec in self.files]
+        if not len(common) or not arrays:
+            return [None] * len(arrays)
+        everything = np.concatenate(arrays)
+        at = np.minimum(np.searchsorted(common, everything), len(common) - 1)
+        keep = common[at] != everything
+        return np.split(keep, np.cumsum([len(a) for a in arrays])[:-1])
+
     def near_candidates(self, field: str = "shingles") -> list[tuple[int, int]]:
         """LSH over the fragments' shingles of ``field``: "shingles" (structure, every fragment) or
         "lit_shingles" (literal text, configuration languages: template-heavy files whose structure
-        is mostly common shingles still share their values' shingles with their copies)."""
+        is mostly common shingles still share their values' shingles with their copies).
+        A shingle repeated in a fragment does not change its MinHash, so no per-fragment unique."""
         common = self.common_shingles(field)
+        masks = self._uncommon_masks(field, common)
         sets: list[np.ndarray] = []
         keys: list[object] = []
         for f in self.fragments:
-            rec = self.files[f.file][1]
+            values = np.frombuffer(getattr(self.files[f.file][1], field), dtype=np.int64)
             stop = max(f.start, f.end - SHINGLE + 1)
-            values = np.unique(np.frombuffer(getattr(rec, field), dtype=np.int64)[f.start:stop])
-            if len(common) and len(values):
-                values = values[~np.isin(values, common, assume_unique=True)]
-            sets.append(values)
-            keys.append(f.language if len(values) else None)
+            chosen = values[f.start:stop]
+            keep = masks[f.file]
+            if keep is not None:
+                chosen = chosen[keep[f.start:stop]]
+            sets.append(chosen)
+            keys.append(f.language if len(chosen) else None)
         sigs = signatures(sets)
         return list(candidate_pairs(sigs, keys, [f.repo for f in self.fragments]))
 
@@ -196,6 +213,16 @@ class PairFinder:
 
     # ------------------------------------------------------------------ confirmation
 
+    def _struct_dice(self, fa: Fragment, fb: Fragment) -> float:
+        """Dice of the structural LCS; the longer side's bit-masks are kept for its next comparison
+        (candidates come sorted, so one fragment meets its partners one after another)."""
+        if fa.size < fb.size:
+            fa, fb = fb, fa
+        a = self.struct(fa)
+        if self._masks_of != fa.id:
+            self._masks, self._masks_of = match_masks(a), fa.id
+        return 2.0 * lcs_length(a, self.struct(fb), self._masks) / (fa.size + fb.size)
+
     def confirm(self, i: int, j: int, exact: bool = False) -> ClonePair | None:
         fa, fb = self.fragments[i], self.fragments[j]
         limit = min(fa.threshold, fb.threshold)
@@ -204,7 +231,7 @@ class PairFinder:
         if not exact and dice_upper_bound(fa.size, fb.size) < floor:
             self.stats["rejected_size"] += 1
             return None
-        sim = 1.0 if exact else dice(self.struct(fa), self.struct(fb))
+        sim = 1.0 if exact else self._struct_dice(fa, fb)
         if sim < floor:
             self.stats["rejected_similarity"] += 1
             return None
@@ -233,27 +260,50 @@ class PairFinder:
         self.stats["rejected_rare"] += 1
         return None
 
-    def find(self) -> list[ClonePair]:
+    def find(self, jobs: int = 1) -> list[ClonePair]:
+        """Every confirmed pair; with ``jobs`` > 1 the confirmations are spread over processes."""
         self.idf = self._idf()
-        pairs: dict[tuple[int, int], ClonePair] = {}
-
-        def consider(i: int, j: int, exact: bool) -> None:
-            key = (min(i, j), max(i, j))
-            if key in pairs:
-                return
-            self.stats["exact_candidates" if exact else "near_candidates"] += 1
-            pair = self.confirm(i, j, exact)
-            if pair:
-                pairs[key] = pair
-                self.stats["confirmed_strong" if pair.strong else "confirmed_weak"] += 1
-
+        candidates: dict[tuple[int, int], bool] = {}  # (a, b) -> exact
         for ids in self.exact_groups():
             for x, i in enumerate(ids):
                 for j in ids[x + 1:]:
                     if self.fragments[i].repo != self.fragments[j].repo:
-                        consider(i, j, True)
-        for i, j in self.near_candidates("shingles"):
-            consider(i, j, False)
-        for i, j in self.near_candidates("lit_shingles"):
-            consider(i, j, False)
-        return list(pairs.values())
+                        candidates.setdefault((min(i, j), max(i, j)), True)
+        self.stats["exact_candidates"] = len(candidates)
+        for field in ("shingles", "lit_shingles"):
+            for i, j in self.near_candidates(field):
+                candidates.setdefault((min(i, j), max(i, j)), False)
+        self.stats["near_candidates"] = len(candidates) - self.stats["exact_candidates"]
+        work = sorted(candidates.items())
+        if jobs > 1 and len(work) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+            global _FINDER
+            _FINDER = self
+            try:
+                chunks = [work[k * len(work) // (jobs * 4):(k + 1) * len(work) // (jobs * 4)] for k in range(jobs * 4)]
+                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                    results = pool.map(_confirm_chunk, chunks)
+            finally:
+                _FINDER = None
+            pairs = [p for found, _ in results for p in found]
+            for _, stats in results:
+                for key, value in stats.items():
+                    self.stats[key] += value
+        else:
+            pairs = [p for (i, j), exact in work if (p := self.confirm(i, j, exact)) is not None]
+        pairs.sort(key=lambda p: (p.a, p.b))
+        self.stats["confirmed_strong"] = sum(p.strong for p in pairs)
+        self.stats["confirmed_weak"] = len(pairs) - self.stats["confirmed_strong"]
+        return pairs
+
+
+# Confirming candidates in worker processes pays off from this many candidates on.
+PARALLEL_MIN = 20_000
+_FINDER: PairFinder | None = None  # the finder a forked worker inherits
+
+
+def _confirm_chunk(chunk: list[tuple[tuple[int, int], bool]]) -> tuple[list[ClonePair], dict[str, int]]:
+    finder = _FINDER
+    assert finder is not None
+    finder.stats.clear()
+    found = [p for (i, j), exact in chunk if (p := finder.confirm(i, j, exact)) is not None]
+    return found, dict(finder.stats)

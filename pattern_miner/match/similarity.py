@@ -11,14 +11,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def lcs_length(a: Sequence[int], b: Sequence[int]) -> int:
+def match_masks(a: Sequence[int]) -> dict[int, int]:
+    """For each token, the bitset of its positions in ``a`` (reusable across comparisons with ``a``)."""
+    masks: dict[int, int] = {}
+    for i, token in enumerate(a):
+        masks[token] = masks.get(token, 0) | (1 << i)
+    return masks
+
+
+def lcs_length(a: Sequence[int], b: Sequence[int], masks: dict[int, int] | None = None) -> int:
+    """|LCS(a, b)|; ``masks`` may be ``match_masks(a)`` computed earlier (``a`` must be the longer)."""
     if not a or not b:
         return 0
     if len(a) < len(b):
         a, b = b, a
-    masks: dict[int, int] = {}
-    for i, token in enumerate(a):
-        masks[token] = masks.get(token, 0) | (1 << i)
+        masks = None
+    if masks is None:
+        masks = match_masks(a)
     full = (1 << len(a)) - 1
     v = full
     for token in b:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from pattern_miner.advise import ModelUsage
 from pattern_miner.model import Pattern, ScanReport
 from pattern_miner.publish.issues import EnsureResult, IssueSpec
 from pattern_miner.publish.markdown import code_span, md_text
@@ -29,20 +29,11 @@ class SummaryUsage:
     seconds: float = 0.0
 
 
-def model_usage_text(usage: Any) -> str:
-    """One line about the model calls of a run, from advise's usage record (whatever its fields)."""
+def model_usage_text(usage: ModelUsage | None) -> str:
+    """One line about the model calls of a run (advise's usage record)."""
     if usage is None:
         return "offline advisor (no API key)"
-    describe = getattr(usage, "describe", None)
-    if callable(describe):
-        return md_text(str(describe()), inline=True)
-    parts = []
-    for attr, label in (("model", ""), ("calls", "calls"), ("cached", "cached"), ("input_tokens", "input tokens"),
-                        ("output_tokens", "output tokens"), ("failures", "failures")):
-        value = getattr(usage, attr, None)
-        if value not in (None, "", ()):
-            parts.append(f"{value} {label}".strip())
-    return md_text(", ".join(parts), inline=True) or "none"
+    return md_text(usage.describe(), inline=True)
 
 
 def _repos_cell(pattern: Pattern, public: bool) -> str:

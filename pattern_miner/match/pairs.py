@@ -52,7 +52,8 @@ RARE_STRONG_IDENTICAL_SHAPE = 0.12
 RARE_WEAK = 0.25
 LINES_WEAK = 0.45
 # Code this small (a getter, an exception class, a three-line helper) has look-alikes everywhere:
-# it counts only as a near-literal copy, names and values included.
+# it counts only as a near-literal copy — names consistently renamed at most (alpha-renaming), values
+# and the order in which names appear unchanged.
 SMALL_CODE_LINES = 7
 SMALL_CODE_SHAPE = 0.95
 SMALL_CODE_LITERAL = 0.90
@@ -239,7 +240,7 @@ class PairFinder:
             if sim < limit:
                 return None
             if min(fa.code_lines, fb.code_lines) < SMALL_CODE_LINES and (
-                sim < SMALL_CODE_SHAPE or dice(self.lit(fa), self.lit(fb)) < SMALL_CODE_LITERAL
+                sim < SMALL_CODE_SHAPE or dice(self.canonical(fa), self.canonical(fb)) < SMALL_CODE_LITERAL
             ):
                 self.stats["rejected_small"] += 1
                 return None

@@ -37,8 +37,13 @@ _LANGUAGE_LABEL = {
 _WORD = re.compile(r"[A-Za-z][\w./@:-]*")
 
 
+TINY_LINES = 7  # fewer code lines than this: never worth a shared library on its own
+
+
 def confidence(similarity: float, code_lines: float, repos: int) -> str:
     """High: near-identical copies of real size; Medium: clear copies; Low: small or loose matches."""
+    if code_lines < TINY_LINES:
+        return "Low"
     level = 0 if similarity >= 0.9 else 1 if similarity >= 0.8 else 2
     if code_lines < 8:
         level += 1

@@ -20,7 +20,7 @@ from pattern_miner.console import Console
 from pattern_miner.engine import build_shards, match_shards, scan
 from pattern_miner.errors import ConfigError
 from pattern_miner.match.pairs import RARE_STRONG_SLACK
-from pattern_miner.model import RepoInfo, ScanReport, SourceFile
+from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
 from pattern_miner.patterns import confidence, rank_score, stable_id
 from pattern_miner.shard import SHARD_VERSION, Shard, build_shard
 from pattern_miner.sources.local import LocalSource, repos_from_paths
@@ -182,14 +182,21 @@ def test_id_survives_a_small_edit_to_one_copy(
     target = root / repo / path
     text = target.read_text(encoding="utf-8")
     assert text.count(old) == 1
+    edited_line = text[:text.index(old)].count("\n") + 1
     target.write_text(text.replace(old, new), encoding="utf-8")
     after = run_scan(root)
     before = {p.id: p for p in report.patterns}
     assert set(before) == {p.id for p in after.patterns}
+
+    def edited(p: Pattern) -> bool:  # a copy of p spans the edited line
+        return any(o.repo == f"local/{repo}" and o.path == path and o.start_line <= edited_line <= o.end_line
+                   for o in p.occurrences)
+
+    assert any(edited(p) for p in report.patterns)
     for q in after.patterns:
         p = before[q.id]
         assert copies(q) == copies(p)
-        if (f"local/{repo}", path) in copies(p):
+        if edited(p):
             assert q.content_hash != p.content_hash
         else:
             assert q.content_hash == p.content_hash
@@ -294,7 +301,7 @@ def test_confidence_levels() -> None:
     assert confidence(0.85, 40, 2) == "Medium"
     assert confidence(0.85, 40, 3) == "High"
     assert confidence(0.75, 40, 2) == "Low"
-    assert confidence(0.95, 5, 2) == "Medium"
+    assert confidence(0.95, 5, 3) == "Low"  # five lines are never a library of their own
     assert confidence(0.75, 5, 2) == "Low"
 
 

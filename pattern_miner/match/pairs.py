@@ -52,8 +52,8 @@ RARE_STRONG_IDENTICAL_SHAPE = 0.12
 RARE_WEAK = 0.25
 LINES_WEAK = 0.45
 # Code this small (a getter, an exception class, a three-line helper) has look-alikes everywhere:
-# it counts only as a near-literal copy — names consistently renamed at most (alpha-renaming), values
-# and the order in which names appear unchanged.
+# it counts only as a near-literal copy: a small function may have its names consistently renamed
+# (compared alpha-renamed), a small class (mostly declarations) not even that.
 SMALL_CODE_LINES = 7
 SMALL_CODE_SHAPE = 0.95
 SMALL_CODE_LITERAL = 0.90
@@ -214,6 +214,13 @@ class PairFinder:
 
     # ------------------------------------------------------------------ confirmation
 
+    def _small_streams(self, fa: Fragment, fb: Fragment) -> tuple[Sequence[int], Sequence[int]]:
+        """What small code must share: a function's logic with its names consistently renamed at most;
+        a class (mostly declarations, e.g. an exception type) its very names."""
+        if fa.kind in ("function", "method") and fb.kind in ("function", "method"):
+            return self.canonical(fa), self.canonical(fb)
+        return self.lit(fa), self.lit(fb)
+
     def _struct_dice(self, fa: Fragment, fb: Fragment) -> float:
         """Dice of the structural LCS; the longer side's bit-masks are kept for its next comparison
         (candidates come sorted, so one fragment meets its partners one after another)."""
@@ -240,7 +247,7 @@ class PairFinder:
             if sim < limit:
                 return None
             if min(fa.code_lines, fb.code_lines) < SMALL_CODE_LINES and (
-                sim < SMALL_CODE_SHAPE or dice(self.canonical(fa), self.canonical(fb)) < SMALL_CODE_LITERAL
+                sim < SMALL_CODE_SHAPE or dice(*self._small_streams(fa, fb)) < SMALL_CODE_LITERAL
             ):
                 self.stats["rejected_small"] += 1
                 return None

@@ -13,11 +13,12 @@ Failure shapes, as the real service sends them:
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Collection
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.loopback import LoopbackServer
 
 LESSON_SCHEMA = {
     "type": "object",
@@ -67,7 +68,7 @@ def default_skills() -> list[dict[str, Any]]:
     ]
 
 
-class FakeDevNexus:
+class FakeDevNexus(LoopbackServer):
     def __init__(
         self,
         *,
@@ -83,13 +84,6 @@ class FakeDevNexus:
         self.calls: list[dict[str, Any]] = []  # every request: method, path, skill_id, input, authorization
         self.fail: dict[str, str] = {}
         self.delay = delay
-        self.server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
 
     def executed(self, skill_id: str) -> list[dict[str, Any]]:
         return [c for c in self.calls if c.get("skill_id") == skill_id]
@@ -227,18 +221,5 @@ class FakeDevNexus:
                 code, out = fake.run_skill(skill_id, body.get("input") or {})
                 self._send(code, out)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        self._serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-
-    def __enter__(self) -> FakeDevNexus:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

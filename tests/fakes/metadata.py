@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.loopback import LoopbackServer
 
 IDENTITY_PATH = "/computeMetadata/v1/instance/service-accounts/default/identity"
 
@@ -22,18 +23,11 @@ def _b64(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
-class FakeMetadata:
+class FakeMetadata(LoopbackServer):
     def __init__(self, *, lifetime: int = 3600) -> None:
         self.lifetime = lifetime
         self.issued: list[str] = []  # every token handed out, in order
         self.audiences: list[str] = []
-        self.server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
 
     def mint(self, audience: str) -> str:
         now = int(time.time())
@@ -79,18 +73,5 @@ class FakeMetadata:
                     else:
                         self._send(200, fake.mint(audience))
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        self._serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-
-    def __enter__(self) -> FakeMetadata:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

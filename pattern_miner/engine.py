@@ -18,7 +18,7 @@ from pattern_miner.console import Console
 from pattern_miner.match.cluster import group_pairs
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.match.pairs import PairFinder
-from pattern_miner.model import RepoInfo, ScanReport, ScanStats, Skip, Source, SourceFile
+from pattern_miner.model import Pattern, RepoInfo, ScanReport, ScanStats, Skip, Source, SourceFile
 from pattern_miner.patterns import build_pattern
 from pattern_miner.shard import FileRecord, Shard, build_shard
 
@@ -98,7 +98,7 @@ def match_shards(
     *,
     min_similarity: float | None = None,
     jobs: int | None = None,
-) -> tuple[list, dict[str, int]]:
+) -> tuple[list[Pattern], dict[str, int]]:
     """The merge half: every shard's fragments compared across repositories → ranked patterns."""
     files: list[tuple[int, FileRecord]] = [(r, rec) for r, shard in enumerate(shards) for rec in shard.files]
 

@@ -6,7 +6,7 @@ import hashlib
 import math
 import posixpath
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -136,7 +136,7 @@ def build_pattern(
     sims = [p.similarity for p in group.pairs]
     similarity = sum(sims) / len(sims) if sims else 1.0
     # the medoid: the copy most like the others (by the confirmed pairs it is part of)
-    centrality: Counter[int] = Counter()
+    centrality: dict[int, float] = defaultdict(float)
     for p in group.pairs:
         centrality[p.a] += p.similarity
         centrality[p.b] += p.similarity

@@ -42,7 +42,7 @@ def token_id(token: str) -> int:
     return value
 
 
-def token_ids(tokens: list[str]) -> array:
+def token_ids(tokens: list[str]) -> array[int]:
     """``token_id`` of every token: new tokens hashed once, the rest looked up in C."""
     if len(_ids) > 2_000_000:
         _ids.clear()
@@ -54,7 +54,7 @@ def token_ids(tokens: list[str]) -> array:
 _FNV_PRIME = np.uint64(0x100000001B3)
 
 
-def shingles(ids: array, k: int = SHINGLE) -> array:
+def shingles(ids: array[int], k: int = SHINGLE) -> array[int]:
     """A 64-bit hash of every k-token window (FNV-style over the token ids, the same in every process)."""
     if len(ids) < k:
         return array("q")
@@ -74,17 +74,17 @@ class FileRecord:
     pattern_types: tuple[str, ...]
     n_lines: int
     fallback: bool
-    struct: array  # token ids, names and literals abstracted
-    lit: array  # token ids of the real text
-    lines: array  # source line of each token
-    shingles: array  # hash of each SHINGLE-token window of struct
-    lit_shingles: array  # the same over lit, for configuration languages (empty for code)
+    struct: array[int]  # token ids, names and literals abstracted
+    lit: array[int]  # token ids of the real text
+    lines: array[int]  # source line of each token
+    shingles: array[int]  # hash of each SHINGLE-token window of struct
+    lit_shingles: array[int]  # the same over lit, for configuration languages (empty for code)
     units: list[Unit]
     text: str
     sha: str | None = None
     # the file's distinct shingles, sorted: how many files share a shingle is counted from these
-    distinct: array = field(default_factory=lambda: array("q"))
-    lit_distinct: array = field(default_factory=lambda: array("q"))
+    distinct: array[int] = field(default_factory=lambda: array("q"))
+    lit_distinct: array[int] = field(default_factory=lambda: array("q"))
 
 
 @dataclass
@@ -107,7 +107,7 @@ class Shard:
         return shard
 
 
-def distinct(values: array) -> array:
+def distinct(values: array[int]) -> array[int]:
     return array("q", np.unique(np.frombuffer(values, dtype=np.int64)).tobytes())
 
 

@@ -44,7 +44,8 @@ def _new_line_prefix(lines: Sequence[int]) -> list[int]:
     starts = np.ones(len(arr), dtype=np.int64)
     if len(arr) > 1:
         starts[1:] = arr[1:] != arr[:-1]
-    return np.concatenate(([0], np.cumsum(starts))).tolist()
+    prefix: list[int] = np.concatenate(([0], np.cumsum(starts))).tolist()
+    return prefix
 
 
 def select_fragments(

@@ -107,7 +107,8 @@ class PairFinder:
         rec = self.files[f.file][1]
         canon = self.canonical(f)
         out: list[int] = []
-        current, row = -1, []
+        current = -1
+        row: list[int] = []
         for k, token in zip(range(f.start, f.end), canon, strict=True):
             if rec.lines[k] != current and row:
                 out.append(hash(tuple(row)))
@@ -146,7 +147,8 @@ class PairFinder:
         everything = np.concatenate(arrays)
         at = np.minimum(np.searchsorted(common, everything), len(common) - 1)
         keep = common[at] != everything
-        return np.split(keep, np.cumsum([len(a) for a in arrays])[:-1])
+        masks: list[np.ndarray | None] = list(np.split(keep, np.cumsum([len(a) for a in arrays])[:-1]))
+        return masks
 
     def near_candidates(self, field: str = "shingles") -> list[tuple[int, int]]:
         """LSH over the fragments' shingles of ``field``: "shingles" (structure, every fragment) or

@@ -21,21 +21,10 @@ from pattern_miner import action
 from pattern_miner.publish.marker import parse_marker
 from tests.fakes.github import FakeGitHub
 from tests.test_actions import parse_output_file
+from tests.test_mine import DEPLOY
 
 ROOT = Path(__file__).resolve().parent.parent
 HUB = "acme/hub"
-DEPLOY = """#!/bin/bash
-set -euo pipefail
-PROJECT_ID="${PROJECT_ID:?set PROJECT_ID}"
-SERVICE="${SERVICE:-app}"
-REGION="${REGION:-us-central1}"
-echo "Building $SERVICE"
-gcloud builds submit --tag "gcr.io/$PROJECT_ID/$SERVICE" .
-gcloud secrets describe api-key --project "$PROJECT_ID" >/dev/null || gcloud secrets create api-key
-gcloud run deploy "$SERVICE" --image "gcr.io/$PROJECT_ID/$SERVICE" --region "$REGION" --platform managed
-URL=$(gcloud run services describe "$SERVICE" --region "$REGION" --format 'value(status.url)')
-echo "Deployed to $URL"
-"""
 DOCKERFILE = """FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app

@@ -171,7 +171,7 @@ def test_candidate_pairs_finds_near_duplicates_across_groups_only() -> None:
     sets = [_set(base), _set(near), _set(other), _set(base)]
     sigs = minhash.signatures(sets)
     keys = ["python"] * 4
-    pairs = set(minhash.candidate_pairs(sigs, keys, [0, 1, 2, 0]))
+    pairs = set(map(tuple, minhash.candidate_pairs(sigs, keys, [0, 1, 2, 0]).tolist()))
     assert (0, 1) in pairs and (1, 3) in pairs
     assert (0, 3) not in pairs  # identical, but in the same group (repository)
     assert not any(2 in p for p in pairs)
@@ -181,9 +181,36 @@ def test_candidate_pairs_finds_near_duplicates_across_groups_only() -> None:
 def test_candidate_pairs_respects_keys_and_bucket_limit() -> None:
     s = _set(range(100, 200))
     sigs = minhash.signatures([s, s, s])
-    assert list(minhash.candidate_pairs(sigs, ["python", "go", None], [0, 1, 2])) == []
-    assert sorted(minhash.candidate_pairs(sigs, ["go", "go", "go"], [0, 1, 2])) == [(0, 1), (0, 2), (1, 2)]
-    assert list(minhash.candidate_pairs(sigs, ["go", "go", "go"], [0, 1, 2], max_bucket=2)) == []
+    assert minhash.candidate_pairs(sigs, ["python", "go", None], [0, 1, 2]).tolist() == []
+    assert minhash.candidate_pairs(sigs, ["go", "go", "go"], [0, 1, 2]).tolist() == [[0, 1], [0, 2], [1, 2]]
+    assert minhash.candidate_pairs(sigs, ["go", "go", "go"], [0, 1, 2], max_bucket=2).tolist() == []
+
+
+def test_candidate_pairs_lists_every_pair_of_a_bucket_once() -> None:
+    rng = random.Random(3)
+    shared = _set([rng.randrange(2**40) for _ in range(80)])
+    sets = [shared] * 5 + [_set([rng.randrange(2**40) for _ in range(80)]) for _ in range(3)]
+    pairs = minhash.candidate_pairs(minhash.signatures(sets), ["go"] * 8, [0, 0, 1, 2, 3, 4, 5, 6])
+    assert pairs.tolist() == [[a, b] for a in range(5) for b in range(a + 1, 5) if (a, b) != (0, 1)]
+
+
+def test_range_signatures_equal_the_signatures_of_the_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(8)
+    arrays = [np.array([rng.randrange(-(2**62), 2**62) for _ in range(rng.randrange(0, 120))], dtype=np.int64)
+              for _ in range(12)]
+    ranges = []
+    for a, values in enumerate(arrays):  # the whole array and nested, overlapping and empty ranges in it
+        ranges.append((a, 0, len(values)))
+        for _ in range(6):
+            start = rng.randrange(0, len(values) + 1)
+            ranges.append((a, start, rng.randrange(start, len(values) + 1)))
+    rng.shuffle(ranges)
+    top = np.iinfo(np.uint64).max
+    expected = np.array([minhash._hash(arrays[a][start:stop].view(np.uint64)).min(axis=0) if stop > start
+                         else np.full(minhash.PERMUTATIONS, top, dtype=np.uint64) for a, start, stop in ranges])
+    assert np.array_equal(minhash.range_signatures(arrays, ranges), expected)
+    monkeypatch.setattr(minhash, "_CHUNK", 50)  # batches that end anywhere
+    assert np.array_equal(minhash.range_signatures(arrays, ranges), expected)
 
 
 # ----------------------------------------------------------------------------- records and fragments

@@ -13,7 +13,8 @@ Jaccard stays well above 0.3; every candidate is then confirmed by the exact tok
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -25,40 +26,74 @@ _CHUNK = 1 << 12  # shingles hashed per numpy call: small enough to stay in cach
 _rng = np.random.default_rng(20240611)  # fixed: signatures must agree across runs and processes
 _SEEDS = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
 _MULTS = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+_MAX = np.iinfo(np.uint64).max
 
 
-def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
-    """One PERMUTATIONS-long MinHash signature per non-empty set of int64 shingle hashes."""
-    out = np.empty((len(sets), PERMUTATIONS), dtype=np.uint64)
-    batch: list[np.ndarray] = []
-    batch_rows: list[int] = []
+def _hash(values: np.ndarray) -> np.ndarray:
+    """PERMUTATIONS hashes of every value: (len(values), PERMUTATIONS) uint64."""
+    with np.errstate(over="ignore"):
+        hashed = values[:, None] ^ _SEEDS[None, :]
+        hashed *= _MULTS[None, :]
+        hashed ^= hashed >> np.uint64(29)
+    return hashed
+
+
+def range_signatures(arrays: Sequence[np.ndarray], ranges: Sequence[tuple[int, int, int]]) -> np.ndarray:
+    """One MinHash signature per range (array index, start, stop): of the values ``arrays[a][start:stop]``.
+
+    The ranges of one array may overlap and nest (a file, its classes, their methods): every value is
+    hashed once, its array cut into segments at every range's ends, and a range's signature is the
+    minimum over its segments. An empty range gets the all-max signature."""
+    out = np.full((len(ranges), PERMUTATIONS), _MAX, dtype=np.uint64)
+    per_array: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for row, (a, start, stop) in enumerate(ranges):
+        if stop > start:
+            per_array[a].append((row, start, stop))
+    parts: list[np.ndarray] = []
+    rows: list[int] = []
+    starts: list[int] = []
+    stops: list[int] = []
     pending = 0
 
     def flush() -> None:
         nonlocal pending
-        if not batch:
+        if not parts:
             return
-        values = np.concatenate(batch).view(np.uint64)
-        starts = np.cumsum([0] + [len(b) for b in batch[:-1]])
-        with np.errstate(over="ignore"):
-            hashed = (values[:, None] ^ _SEEDS[None, :]) * _MULTS[None, :]
-            hashed ^= hashed >> np.uint64(29)
-        out[batch_rows] = np.minimum.reduceat(hashed, starts, axis=0)
-        batch.clear()
-        batch_rows.clear()
+        hashed = _hash(np.concatenate(parts).view(np.uint64))
+        first, last = np.array(starts), np.array(stops)
+        bounds = np.unique(np.concatenate((first, last)))
+        bounds = bounds[bounds < len(hashed)]
+        # segment k = hashed[bounds[k]:bounds[k + 1]], plus an all-max row to end the last range on
+        segments = np.vstack((np.minimum.reduceat(hashed, bounds, axis=0), np.full((1, PERMUTATIONS), _MAX)))
+        at = np.empty(2 * len(first), dtype=np.intp)
+        at[0::2] = np.searchsorted(bounds, first)
+        at[1::2] = np.searchsorted(bounds, last)
+        out[rows] = np.minimum.reduceat(segments, at, axis=0)[0::2]
+        parts.clear()
+        rows.clear()
+        starts.clear()
+        stops.clear()
         pending = 0
 
-    for row, values in enumerate(sets):
-        if len(values) == 0:
-            out[row] = np.iinfo(np.uint64).max
-            continue
-        batch.append(values)
-        batch_rows.append(row)
-        pending += len(values)
+    for a, spans in per_array.items():
+        low = min(start for _, start, _ in spans)
+        high = max(stop for _, _, stop in spans)
+        offset = pending - low
+        parts.append(arrays[a][low:high])
+        for row, start, stop in spans:
+            rows.append(row)
+            starts.append(start + offset)
+            stops.append(stop + offset)
+        pending += high - low
         if pending >= _CHUNK:
             flush()
     flush()
     return out
+
+
+def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
+    """One PERMUTATIONS-long MinHash signature per set of int64 shingle hashes (all-max when empty)."""
+    return range_signatures(sets, [(i, 0, len(s)) for i, s in enumerate(sets)])
 
 
 # odd 64-bit constants to mix a band's rows and its key into one bucket hash
@@ -68,18 +103,21 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD
 
 def candidate_pairs(
     sigs: np.ndarray, keys: Sequence[object], groups: Sequence[int], *, max_bucket: int = 400
-) -> Iterator[tuple[int, int]]:
-    """Pairs (i < j) that share a whole band and a key (e.g. the language) but not a group (the repo).
+) -> np.ndarray:
+    """Pairs (i < j) that share a whole band and a key (e.g. the language) but not a group (the repo),
+    as a sorted (n, 2) array without repeats.
 
     A row whose key is None (nothing left to sign) takes part in no pair. A bucket larger than
     ``max_bucket`` is boilerplate that the shingle filter let through; it is skipped. Buckets are found
-    by sorting one 64-bit hash of (key, band rows) per row, in numpy.
+    by sorting one 64-bit hash of (key, band rows) per row, and the pairs of all buckets of one size are
+    listed at once, all in numpy.
     """
     n = len(sigs)
     codes: dict[object, int] = {}
     key_codes = np.array([0 if k is None else codes.setdefault(k, len(codes) + 1) for k in keys], dtype=np.uint64)
     valid = np.flatnonzero(key_codes > 0)
-    seen: set[int] = set()
+    group = np.asarray(groups, dtype=np.int64)
+    found: list[np.ndarray] = []
     with np.errstate(over="ignore"):
         for band in range(BANDS):
             rows = sigs[valid, band * ROWS:(band + 1) * ROWS]
@@ -90,17 +128,16 @@ def candidate_pairs(
             ordered = h[order]
             breaks = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
             starts = np.concatenate(([0], breaks))
-            ends = np.concatenate((breaks, [len(ordered)]))
-            sizes = ends - starts
-            chosen = (sizes >= 2) & (sizes <= max_bucket)
-            for s, e in zip(starts[chosen].tolist(), ends[chosen].tolist(), strict=True):
-                members = sorted(valid[order[s:e]].tolist())
-                for x, i in enumerate(members):
-                    gi = groups[i]
-                    for j in members[x + 1:]:
-                        if groups[j] == gi:
-                            continue
-                        code = i * n + j
-                        if code not in seen:
-                            seen.add(code)
-                            yield i, j
+            sizes = np.diff(np.concatenate((starts, [len(ordered)])))
+            members = valid[order]
+            for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_bucket)]).tolist():
+                x, y = np.triu_indices(size, 1)
+                first = starts[sizes == size][:, None]
+                i, j = members[first + x].ravel(), members[first + y].ravel()
+                apart = group[i] != group[j]
+                i, j = i[apart], j[apart]
+                found.append(np.minimum(i, j) * n + np.maximum(i, j))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.unique(np.concatenate(found))
+    return np.stack((pairs // n, pairs % n), axis=1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pattern_miner.match.fragments import Fragment
-from pattern_miner.match.minhash import candidate_pairs, signatures
+from pattern_miner.match.minhash import candidate_pairs, range_signatures
 from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length, match_masks
 from pattern_miner.shard import LITERAL_LANGUAGES, SHINGLE, FileRecord, token_id
 
@@ -60,6 +60,10 @@ SMALL_CODE_LITERAL = 0.90
 # A shingle found in more files than this share (and at least COMMON_FLOOR files) is an idiom, not a copy.
 COMMON_SHARE = 0.02
 COMMON_FLOOR = 12
+# Structural tokens counted one by one for the multiset bound (the rest are counted together): a
+# language has about a hundred keywords, operators and placeholders.
+VOCAB = 255
+_BITMAP_MASK = (1 << 22) - 1  # low bits of a shingle hash that index the common-shingle bitmap
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +132,12 @@ class PairFinder:
             groups[(f.language, self.struct(f).tobytes())].append(f.id)  # type: ignore[attr-defined]
         return [ids for ids in groups.values() if len({self.fragments[i].repo for i in ids}) > 1]
 
+    def exact_pairs(self) -> np.ndarray:
+        """(a, b) rows, a < b, of fragments of different repositories with identical structural streams."""
+        rows = [(i, j) for ids in self.exact_groups() for x, i in enumerate(ids) for j in ids[x + 1:]
+                if self.fragments[i].repo != self.fragments[j].repo]
+        return np.array(rows, dtype=np.int64).reshape(-1, 2)
+
     def common_shingles(self, field: str) -> np.ndarray:
         """Shingles present in too many files to say anything about copying (sorted)."""
         distinct_field = "distinct" if field == "shingles" else "lit_distinct"
@@ -139,37 +149,99 @@ class PairFinder:
         limit = max(COMMON_FLOOR, int(COMMON_SHARE * len(self.files)))
         return values[counts > limit]
 
-    def _uncommon_masks(self, field: str, common: np.ndarray) -> list[np.ndarray | None]:
-        """Per file, which of its shingles are not common: one search over all files at once."""
-        arrays = [np.frombuffer(getattr(rec, field), dtype=np.int64) for _, rec in self.files]
-        if not len(common) or not arrays:
-            return [None] * len(arrays)
-        everything = np.concatenate(arrays)
-        at = np.minimum(np.searchsorted(common, everything), len(common) - 1)
-        keep = common[at] != everything
-        masks: list[np.ndarray | None] = list(np.split(keep, np.cumsum([len(a) for a in arrays])[:-1]))
-        return masks
+    @staticmethod
+    def _uncommon(values: np.ndarray, common: np.ndarray) -> np.ndarray:
+        """Which of ``values`` are not in the sorted ``common``: a bitmap of common's low bits rules out
+        most values in one gather; only the rest are looked up by binary search."""
+        keep = np.ones(len(values), dtype=bool)
+        if not len(common) or not len(values):
+            return keep
+        bitmap = np.zeros(_BITMAP_MASK + 1, dtype=bool)
+        bitmap[common & _BITMAP_MASK] = True
+        maybe = np.flatnonzero(bitmap[values & _BITMAP_MASK])
+        at = np.minimum(np.searchsorted(common, values[maybe]), len(common) - 1)
+        keep[maybe] = common[at] != values[maybe]
+        return keep
 
-    def near_candidates(self, field: str = "shingles") -> list[tuple[int, int]]:
+    def near_candidates(self, field: str = "shingles") -> np.ndarray:
         """LSH over the fragments' shingles of ``field``: "shingles" (structure, every fragment) or
         "lit_shingles" (literal text, configuration languages: template-heavy files whose structure
         is mostly common shingles still share their values' shingles with their copies).
-        A shingle repeated in a fragment does not change its MinHash, so no per-fragment unique."""
-        common = self.common_shingles(field)
-        masks = self._uncommon_masks(field, common)
-        sets: list[np.ndarray] = []
-        keys: list[object] = []
-        for f in self.fragments:
-            values = np.frombuffer(getattr(self.files[f.file][1], field), dtype=np.int64)
-            stop = max(f.start, f.end - SHINGLE + 1)
-            chosen = values[f.start:stop]
-            keep = masks[f.file]
-            if keep is not None:
-                chosen = chosen[keep[f.start:stop]]
-            sets.append(chosen)
-            keys.append(f.language if len(chosen) else None)
-        sigs = signatures(sets)
-        return list(candidate_pairs(sigs, keys, [f.repo for f in self.fragments]))
+        Common shingles are left out; every file's other shingles are hashed once for all of its
+        fragments (``range_signatures``). Returns (a, b) rows of fragment ids, a < b."""
+        chosen = [f for f in self.fragments if field == "shingles" or f.language in CONFIG_LANGUAGES]
+        if not chosen:
+            return np.empty((0, 2), dtype=np.int64)
+        slot = {file: k for k, file in enumerate(sorted({f.file for f in chosen}))}
+        arrays = [np.frombuffer(getattr(self.files[file][1], field), dtype=np.int64) for file in slot]
+        sizes = np.array([len(a) for a in arrays], dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(sizes)))
+        values = np.concatenate(arrays)
+        keep = self._uncommon(values, self.common_shingles(field))
+        kept_before = np.concatenate(([0], np.cumsum(keep)))  # kept shingles before each position
+        # a fragment's shingles are those that start inside it and end inside it
+        k = np.array([slot[f.file] for f in chosen], dtype=np.int64)
+        start = np.array([f.start for f in chosen], dtype=np.int64)
+        stop = np.minimum(sizes[k], np.maximum(start, np.array([f.end for f in chosen], dtype=np.int64) - SHINGLE + 1))
+        start = np.minimum(start, stop)
+        # ranges into the one array of every kept shingle (each fragment within its file's part)
+        first, last = kept_before[offsets[k] + start], kept_before[offsets[k] + stop]
+        file_kept = kept_before[offsets]
+        kept_files = np.split(values[keep], file_kept[1:-1])
+        local = file_kept[k]
+        ranges = list(zip(k.tolist(), (first - local).tolist(), (last - local).tolist(), strict=True))
+        sigs = range_signatures(kept_files, ranges)
+        keys = [f.language if b > a else None for f, a, b in zip(chosen, first.tolist(), last.tolist(), strict=True)]
+        pairs = candidate_pairs(sigs, keys, [f.repo for f in chosen])
+        return np.array([f.id for f in chosen], dtype=np.int64)[pairs].reshape(-1, 2)
+
+    # ------------------------------------------------------------------ bounds
+
+    def _floors(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The structural similarity each pair must reach (``confirm``'s ``floor``)."""
+        thresholds = np.array([f.threshold for f in self.fragments])
+        config = np.array([f.language in CONFIG_LANGUAGES for f in self.fragments])
+        return np.minimum(thresholds[a], thresholds[b]) - np.where(config[a], RARE_STRONG_SLACK, 0.0)
+
+    def _token_counts(self, ids: np.ndarray) -> np.ndarray:
+        """Per fragment of ``ids``: how often each of the VOCAB most frequent structural tokens occurs in
+        it, and in its last column how many other tokens it has."""
+        files = sorted({self.fragments[i].file for i in ids.tolist()})
+        arrays = [np.frombuffer(self.files[file][1].struct, dtype=np.uint32) for file in files]
+        everything = np.concatenate(arrays)
+        values, counts = np.unique(everything[::7], return_counts=True)  # a sample finds the frequent ones
+        vocab = np.sort(values[np.argsort(-counts, kind="stable")[:VOCAB]])
+        at = np.minimum(np.searchsorted(vocab, everything), len(vocab) - 1)
+        coded = np.where(vocab[at] == everything, at, VOCAB)
+        per_file = dict(zip(files, np.split(coded, np.cumsum([len(x) for x in arrays])[:-1]), strict=True))
+        out = np.empty((len(ids), VOCAB + 1), dtype=np.int32)
+        for row, i in enumerate(ids.tolist()):
+            f = self.fragments[i]
+            out[row] = np.bincount(per_file[f.file][f.start:f.end], minlength=VOCAB + 1)
+        return out
+
+    def within_bounds(self, a: np.ndarray, b: np.ndarray, exact: np.ndarray) -> np.ndarray:
+        """Which candidate pairs can still reach their floor: the LCS is at most the shorter stream,
+        and at most the tokens the two have in common counted as a multiset. Both bounds are exact,
+        so a pair they rule out is one that ``confirm`` would reject; only the LCS is spared."""
+        if not len(a):
+            return np.ones(0, dtype=bool)
+        size = np.array([f.size for f in self.fragments], dtype=np.int64)
+        total = size[a] + size[b]
+        floor = self._floors(a, b)
+        ok = exact | (2.0 * np.minimum(size[a], size[b]) / total >= floor)
+        self.stats["rejected_size"] += int((~ok).sum())
+        test = np.flatnonzero(ok & ~exact)
+        if len(test):
+            ids, rows = np.unique(np.concatenate((a[test], b[test])), return_inverse=True)
+            counts = self._token_counts(ids)
+            ra, rb = rows[:len(test)], rows[len(test):]
+            shared = np.concatenate([np.minimum(counts[ra[k:k + 8192]], counts[rb[k:k + 8192]]).sum(axis=1)
+                                     for k in range(0, len(test), 8192)])
+            bounded = 2.0 * shared / total[test] >= floor[test]
+            ok[test] = bounded
+            self.stats["rejected_bound"] += int((~bounded).sum())
+        return ok
 
     # ------------------------------------------------------------------ rare content
 
@@ -273,18 +345,17 @@ class PairFinder:
     def find(self, jobs: int = 1) -> list[ClonePair]:
         """Every confirmed pair; with ``jobs`` > 1 the confirmations are spread over processes."""
         self.idf = self._idf()
-        candidates: dict[tuple[int, int], bool] = {}  # (a, b) -> exact
-        for ids in self.exact_groups():
-            for x, i in enumerate(ids):
-                for j in ids[x + 1:]:
-                    if self.fragments[i].repo != self.fragments[j].repo:
-                        candidates.setdefault((min(i, j), max(i, j)), True)
-        self.stats["exact_candidates"] = len(candidates)
-        for field in ("shingles", "lit_shingles"):
-            for i, j in self.near_candidates(field):
-                candidates.setdefault((min(i, j), max(i, j)), False)
-        self.stats["near_candidates"] = len(candidates) - self.stats["exact_candidates"]
-        work = sorted(candidates.items())
+        n = max(1, len(self.fragments))
+        exact = self.exact_pairs()
+        exact_codes = np.unique(exact[:, 0] * n + exact[:, 1])
+        near = [self.near_candidates(field) for field in ("shingles", "lit_shingles")]
+        codes = np.unique(np.concatenate([exact_codes] + [p[:, 0] * n + p[:, 1] for p in near]))
+        is_exact = np.isin(codes, exact_codes)
+        self.stats["exact_candidates"] = len(exact_codes)
+        self.stats["near_candidates"] = len(codes) - len(exact_codes)
+        a, b = codes // n, codes % n
+        keep = self.within_bounds(a, b, is_exact)
+        work = list(zip(zip(a[keep].tolist(), b[keep].tolist(), strict=True), is_exact[keep].tolist(), strict=True))
         if jobs > 1 and len(work) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
             global _FINDER
             _FINDER = self

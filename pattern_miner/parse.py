@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import tree_sitter
 
 from pattern_miner.languages import ATOM, DROP, KEEP, LEX, WORD, LanguageSpec, for_path
@@ -186,6 +187,7 @@ class _Tables:
     named: list[bool]
     blank: list[bool]  # the kind's text is whitespace (Dockerfile newlines)
     special: list[bool]  # a unit, mapping pair, block or stage starts at this kind
+    atoms: list[str]  # the placeholder an ATOM of the kind becomes
 
 
 _TABLES: dict[str, _Tables] = {}
@@ -209,6 +211,7 @@ def _tables(spec: LanguageSpec) -> _Tables:
             named=[language.node_kind_is_named(i) for i in range(count)] + [True],
             blank=[n.isspace() for n in names],
             special=[n in starts for n in names],
+            atoms=[spec.placeholders.get(n, "$" + n) for n in names],
         )
     return tables
 
@@ -221,8 +224,11 @@ class _Walker:
         self.src = src
         self.struct: list[str] = []
         self.lit: list[str] = []
-        self.lines: list[int] = []
+        self.starts: list[int] = []  # the start byte of each token: lines are counted once, at the end
+        self.lines: list[int] = []  # filled by `finish`
         self.units: list[Unit] = []
+        self._newlines: list[int] | None = None
+        self._watch = -1  # the deepest depth at which an open unit, pair or block is waiting to close
         self.error_bytes = 0
         self.stage_starts: list[tuple[int, int]] = []  # (token index, line) of each FROM
         # open units: (depth, kind, name, start token, start line, end line)
@@ -234,10 +240,25 @@ class _Walker:
     def _text(self, node: tree_sitter.Node) -> str:
         return self.src[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
 
-    def _emit(self, s: str, lit: str, line: int) -> None:
-        self.struct.append(s)
-        self.lit.append(lit)
-        self.lines.append(line)
+    def _line_start(self, line: int) -> int:
+        """The byte where a 1-based line starts (for tokens the text lexer places by line)."""
+        if self._newlines is None:
+            self._newlines = np.flatnonzero(np.frombuffer(self.src, dtype=np.uint8) == 10).tolist()
+        return 0 if line <= 1 else self._newlines[line - 2] + 1
+
+    def _set_watch(self) -> None:
+        self._watch = max(self._open[-1][0] if self._open else -1, self._keys[-1][0] if self._keys else -1,
+                          self._blocks[-1][0] if self._blocks else -1)
+
+    def finish(self) -> None:
+        """Token start bytes to 1-based lines, and the units' last lines trimmed to their last token."""
+        newlines = np.flatnonzero(np.frombuffer(self.src, dtype=np.uint8) == 10)
+        self.lines = (np.searchsorted(newlines, np.array(self.starts, dtype=np.int64)) + 1).tolist()
+        for i, unit in enumerate(self.units):
+            if unit.end > unit.start:  # a trailing comment inside the node is not part of the unit
+                end_line = max(unit.start_line, min(unit.end_line, self.lines[unit.end - 1]))
+                if end_line != unit.end_line:
+                    self.units[i] = replace(unit, end_line=end_line)
 
     def _mode(self, node: tree_sitter.Node, kind: str, field_name: str | None, parent_kind: str) -> str | None:
         spec = self.spec
@@ -257,13 +278,12 @@ class _Walker:
     def _close_units(self, depth: int) -> None:
         while self._open and self._open[-1][0] >= depth:
             d, kind, name, start, start_line, end_line = self._open.pop()
-            if len(self.struct) > start:  # a trailing comment inside the node is not part of the unit
-                end_line = max(start_line, min(end_line, self.lines[-1]))
             self.units.append(Unit(kind, name, start, len(self.struct), start_line, end_line))
         while self._keys and self._keys[-1][0] >= depth:
             self._keys.pop()
         while self._blocks and self._blocks[-1][0] >= depth:
             self._blocks.pop()
+        self._set_watch()
 
     def _unit(self, node: tree_sitter.Node, kind: str, depth: int) -> tuple[str, str] | None:
         """(unit kind, name) when this node is a unit of its own."""
@@ -295,77 +315,77 @@ class _Walker:
         """The hot loop: one step per node, dispatching on the integer kind id through `_tables`."""
         spec = self.spec
         t = _tables(spec)
-        modes, names, named, blank, special = t.modes, t.names, t.named, t.blank, t.special
-        placeholders = spec.placeholders
+        modes, names, named, blank, special, atoms = t.modes, t.names, t.named, t.blank, t.special, t.atoms
         contextual = bool(spec.field_modes or spec.pair_kind or spec.label_kind)
         check_errors = tree.root_node.has_error
         error_slot = len(names) - 1
-        struct, lit, lines = self.struct, self.lit, self.lines
+        struct, lit, starts = self.struct, self.lit, self.starts
         src = self.src
-        opened, keys, blocks = self._open, self._keys, self._blocks
         cursor = tree.walk()
         depth = 0
+        watch = self._watch
         parents: list[str] = [""]
         while True:
             node = cursor.node
             assert node is not None
             k = node.kind_id
-            if check_errors and k > error_slot:
-                k = error_slot
-            if (opened and opened[-1][0] >= depth) or (keys and keys[-1][0] >= depth) or (
-                    blocks and blocks[-1][0] >= depth):
+            if check_errors:
+                if k > error_slot:
+                    k = error_slot
+                if node.is_error or node.is_missing:
+                    self.error_bytes += max(1, node.end_byte - node.start_byte)
+            if depth <= watch:
                 self._close_units(depth)
-            if check_errors and (node.is_error or node.is_missing):
-                self.error_bytes += max(1, node.end_byte - node.start_byte)
-            if contextual:
-                kind = names[k]
-                mode = self._mode(node, kind, cursor.field_name, parents[-1])
-            else:
-                mode = modes[k]
+                watch = self._watch
+            mode = self._mode(node, names[k], cursor.field_name, parents[-1]) if contextual else modes[k]
             if mode is None:
                 if special[k]:
                     self._enter(node, names[k], depth)
+                    watch = self._watch
                 if cursor.goto_first_child():
                     if contextual:
                         parents.append(names[k])
                     depth += 1
                     continue
                 # a leaf; a blank one carries nothing (an HCL file of only blank lines is one empty node)
-                if not blank[k] and not node.is_error:
+                if not blank[k]:
+                    start, end = node.byte_range
                     if named[k]:
-                        text = src[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
-                        if text.strip():
+                        text = src[start:end].decode("utf-8", errors="replace")
+                        if text.strip() and not (check_errors and node.is_error):
                             struct.append(names[k])
                             lit.append(text)
-                            lines.append(node.start_point[0] + 1)
-                    elif node.end_byte > node.start_byte:
+                            starts.append(start)
+                    elif end > start and not (check_errors and node.is_error):
                         struct.append(names[k])
                         lit.append(names[k])
-                        lines.append(node.start_point[0] + 1)
+                        starts.append(start)
             elif mode == DROP:
                 pass
             else:
-                text = src[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
-                line = node.start_point[0] + 1
+                start, end = node.byte_range
+                text = src[start:end].decode("utf-8", errors="replace")
                 if mode == ATOM:
-                    kind = names[k]
-                    struct.append(placeholders.get(kind, "$" + kind))
+                    struct.append(atoms[k])
                     lit.append(text)
-                    lines.append(line)
+                    starts.append(start)
                 elif mode == KEEP:
                     text = " ".join(text.split())
                     struct.append(text)
                     lit.append(text)
-                    lines.append(line)
+                    starts.append(start)
                 elif mode == WORD:
                     struct.append(classify_word(text))
                     lit.append(text)
-                    lines.append(line)
+                    starts.append(start)
                 elif mode == LEX:
-                    lex_text(text, line, struct, lit, lines)
+                    lines: list[int] = []
+                    lex_text(text, node.start_point[0] + 1, struct, lit, lines)
+                    starts.extend(self._line_start(line) for line in lines)
             while not cursor.goto_next_sibling():
                 if not cursor.goto_parent():
                     self._close_units(0)
+                    self.finish()
                     return
                 if contextual:
                     parents.pop()
@@ -385,6 +405,7 @@ class _Walker:
             self._blocks.append([depth, self._text(first) if first is not None else "", 0])
         if kind == spec.stage_kind:
             self.stage_starts.append((len(self.struct), node.start_point[0] + 1))
+        self._set_watch()
 
     def stages(self, n_tokens: int, n_lines: int) -> list[Unit]:
         """Dockerfile stages: from each FROM to the next."""

@@ -19,6 +19,7 @@ from pattern_miner.config import default_config
 from pattern_miner.console import Console
 from pattern_miner.engine import build_shards, match_shards, scan
 from pattern_miner.errors import ConfigError
+from pattern_miner.match import pairs
 from pattern_miner.match.pairs import RARE_STRONG_SLACK
 from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
 from pattern_miner.patterns import confidence, rank_score, stable_id
@@ -316,3 +317,11 @@ def test_rank_score_prefers_more_copies_lines_similarity_and_priority() -> None:
 def test_report_records_are_frozen(report: ScanReport) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.patterns[0].id = "x"  # type: ignore[misc]
+
+
+def test_matching_shared_with_forked_processes_finds_the_same(
+    report: ScanReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pairs, "PARALLEL_MIN", 0)  # the demo is small: share it anyway
+    assert comparable(run_scan(jobs=2)) == comparable(report)
+    assert comparable(run_scan(jobs=3)) == comparable(report)

@@ -29,22 +29,26 @@ _MULTS = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
 _MAX = np.iinfo(np.uint64).max
 
 
-def _hash(values: np.ndarray) -> np.ndarray:
-    """PERMUTATIONS hashes of every value: (len(values), PERMUTATIONS) uint64."""
+def _hash(values: np.ndarray, perms: slice = slice(None)) -> np.ndarray:
+    """The hashes of every value under the permutations ``perms``: (len(values), n_perms) uint64."""
     with np.errstate(over="ignore"):
-        hashed = values[:, None] ^ _SEEDS[None, :]
-        hashed *= _MULTS[None, :]
+        hashed = values[:, None] ^ _SEEDS[None, perms]
+        hashed *= _MULTS[None, perms]
         hashed ^= hashed >> np.uint64(29)
     return hashed
 
 
-def range_signatures(arrays: Sequence[np.ndarray], ranges: Sequence[tuple[int, int, int]]) -> np.ndarray:
+def range_signatures(
+    arrays: Sequence[np.ndarray], ranges: Sequence[tuple[int, int, int]], perms: slice = slice(None)
+) -> np.ndarray:
     """One MinHash signature per range (array index, start, stop): of the values ``arrays[a][start:stop]``.
 
     The ranges of one array may overlap and nest (a file, its classes, their methods): every value is
     hashed once, its array cut into segments at every range's ends, and a range's signature is the
-    minimum over its segments. An empty range gets the all-max signature."""
-    out = np.full((len(ranges), PERMUTATIONS), _MAX, dtype=np.uint64)
+    minimum over its segments. An empty range gets the all-max signature. ``perms`` computes only some
+    columns (whole bands of them: a process can take half of the bands)."""
+    width = len(range(PERMUTATIONS)[perms])
+    out = np.full((len(ranges), width), _MAX, dtype=np.uint64)
     per_array: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for row, (a, start, stop) in enumerate(ranges):
         if stop > start:
@@ -59,12 +63,12 @@ def range_signatures(arrays: Sequence[np.ndarray], ranges: Sequence[tuple[int, i
         nonlocal pending
         if not parts:
             return
-        hashed = _hash(np.concatenate(parts).view(np.uint64))
+        hashed = _hash(np.concatenate(parts).view(np.uint64), perms)
         first, last = np.array(starts), np.array(stops)
         bounds = np.unique(np.concatenate((first, last)))
         bounds = bounds[bounds < len(hashed)]
         # segment k = hashed[bounds[k]:bounds[k + 1]], plus an all-max row to end the last range on
-        segments = np.vstack((np.minimum.reduceat(hashed, bounds, axis=0), np.full((1, PERMUTATIONS), _MAX)))
+        segments = np.vstack((np.minimum.reduceat(hashed, bounds, axis=0), np.full((1, width), _MAX)))
         at = np.empty(2 * len(first), dtype=np.intp)
         at[0::2] = np.searchsorted(bounds, first)
         at[1::2] = np.searchsorted(bounds, last)
@@ -105,7 +109,7 @@ def candidate_pairs(
     sigs: np.ndarray, keys: Sequence[object], groups: Sequence[int], *, max_bucket: int = 400
 ) -> np.ndarray:
     """Pairs (i < j) that share a whole band and a key (e.g. the language) but not a group (the repo),
-    as a sorted (n, 2) array without repeats.
+    as a sorted (n, 2) array without repeats. The bands are the signatures' columns, ROWS at a time.
 
     A row whose key is None (nothing left to sign) takes part in no pair. A bucket larger than
     ``max_bucket`` is boilerplate that the shingle filter let through; it is skipped. Buckets are found
@@ -119,7 +123,7 @@ def candidate_pairs(
     group = np.asarray(groups, dtype=np.int64)
     found: list[np.ndarray] = []
     with np.errstate(over="ignore"):
-        for band in range(BANDS):
+        for band in range(sigs.shape[1] // ROWS):
             rows = sigs[valid, band * ROWS:(band + 1) * ROWS]
             h = key_codes[valid] * _MIX[0]
             for r in range(ROWS):

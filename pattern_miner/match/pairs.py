@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pattern_miner.match.fragments import Fragment
-from pattern_miner.match.minhash import candidate_pairs, range_signatures
+from pattern_miner.match.minhash import BANDS, ROWS, candidate_pairs, range_signatures
 from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length, match_masks
 from pattern_miner.shard import LITERAL_LANGUAGES, SHINGLE, FileRecord, token_id
 
@@ -60,9 +60,9 @@ SMALL_CODE_LITERAL = 0.90
 # A shingle found in more files than this share (and at least COMMON_FLOOR files) is an idiom, not a copy.
 COMMON_SHARE = 0.02
 COMMON_FLOOR = 12
-# Structural tokens counted one by one for the multiset bound (the rest are counted together): a
-# language has about a hundred keywords, operators and placeholders.
-VOCAB = 255
+# Buckets of structural tokens counted for the multiset bound: a language has about a hundred
+# keywords, operators and placeholders, so few of them share a bucket.
+BUCKETS = 256
 _BITMAP_MASK = (1 << 22) - 1  # low bits of a shingle hash that index the common-shingle bitmap
 
 
@@ -86,6 +86,7 @@ class PairFinder:
         self.stats: dict[str, int] = defaultdict(int)
         self._masks: dict[int, int] = {}
         self._masks_of = -1
+        self._common: dict[str, np.ndarray] = {}  # per shingle field: the common shingles (sorted)
 
     def struct(self, f: Fragment) -> Sequence[int]:
         return self.files[f.file][1].struct[f.start:f.end]
@@ -167,17 +168,25 @@ class PairFinder:
         """LSH over the fragments' shingles of ``field``: "shingles" (structure, every fragment) or
         "lit_shingles" (literal text, configuration languages: template-heavy files whose structure
         is mostly common shingles still share their values' shingles with their copies).
-        Common shingles are left out; every file's other shingles are hashed once for all of its
-        fragments (``range_signatures``). Returns (a, b) rows of fragment ids, a < b."""
-        chosen = [f for f in self.fragments if field == "shingles" or f.language in CONFIG_LANGUAGES]
-        if not chosen:
-            return np.empty((0, 2), dtype=np.int64)
+        Returns (a, b) rows of fragment ids, a < b."""
+        self._common[field] = self.common_shingles(field)
+        signed = self.signatures(field, [f.id for f in self.lsh_fragments(field)])
+        return _pairs_of(signed, candidate_pairs(signed.sigs, signed.keys, signed.repos))
+
+    def lsh_fragments(self, field: str) -> list[Fragment]:
+        return [f for f in self.fragments if field == "shingles" or f.language in CONFIG_LANGUAGES]
+
+    def signatures(self, field: str, ids: Sequence[int]) -> _Signed:
+        """The MinHash signatures of the fragments ``ids`` (whole files of them) over their shingles
+        of ``field`` that are not common. Every file's kept shingles are hashed once for all of its
+        fragments (``range_signatures``)."""
+        chosen = [self.fragments[i] for i in ids]
         slot = {file: k for k, file in enumerate(sorted({f.file for f in chosen}))}
         arrays = [np.frombuffer(getattr(self.files[file][1], field), dtype=np.int64) for file in slot]
         sizes = np.array([len(a) for a in arrays], dtype=np.int64)
         offsets = np.concatenate(([0], np.cumsum(sizes)))
-        values = np.concatenate(arrays)
-        keep = self._uncommon(values, self.common_shingles(field))
+        values = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
+        keep = self._uncommon(values, self._common[field])
         kept_before = np.concatenate(([0], np.cumsum(keep)))  # kept shingles before each position
         # a fragment's shingles are those that start inside it and end inside it
         k = np.array([slot[f.file] for f in chosen], dtype=np.int64)
@@ -187,13 +196,14 @@ class PairFinder:
         # ranges into the one array of every kept shingle (each fragment within its file's part)
         first, last = kept_before[offsets[k] + start], kept_before[offsets[k] + stop]
         file_kept = kept_before[offsets]
-        kept_files = np.split(values[keep], file_kept[1:-1])
         local = file_kept[k]
         ranges = list(zip(k.tolist(), (first - local).tolist(), (last - local).tolist(), strict=True))
-        sigs = range_signatures(kept_files, ranges)
-        keys = [f.language if b > a else None for f, a, b in zip(chosen, first.tolist(), last.tolist(), strict=True)]
-        pairs = candidate_pairs(sigs, keys, [f.repo for f in chosen])
-        return np.array([f.id for f in chosen], dtype=np.int64)[pairs].reshape(-1, 2)
+        return _Signed(
+            ids=np.array(ids, dtype=np.int64),
+            sigs=range_signatures(np.split(values[keep], file_kept[1:-1]), ranges),
+            keys=[f.language if b > a else None for f, a, b in zip(chosen, first.tolist(), last.tolist(), strict=True)],
+            repos=[f.repo for f in chosen],
+        )
 
     # ------------------------------------------------------------------ bounds
 
@@ -204,20 +214,17 @@ class PairFinder:
         return np.minimum(thresholds[a], thresholds[b]) - np.where(config[a], RARE_STRONG_SLACK, 0.0)
 
     def _token_counts(self, ids: np.ndarray) -> np.ndarray:
-        """Per fragment of ``ids``: how often each of the VOCAB most frequent structural tokens occurs in
-        it, and in its last column how many other tokens it has."""
-        files = sorted({self.fragments[i].file for i in ids.tolist()})
-        arrays = [np.frombuffer(self.files[file][1].struct, dtype=np.uint32) for file in files]
-        everything = np.concatenate(arrays)
-        values, counts = np.unique(everything[::7], return_counts=True)  # a sample finds the frequent ones
-        vocab = np.sort(values[np.argsort(-counts, kind="stable")[:VOCAB]])
-        at = np.minimum(np.searchsorted(vocab, everything), len(vocab) - 1)
-        coded = np.where(vocab[at] == everything, at, VOCAB)
-        per_file = dict(zip(files, np.split(coded, np.cumsum([len(x) for x in arrays])[:-1]), strict=True))
-        out = np.empty((len(ids), VOCAB + 1), dtype=np.int32)
+        """Per fragment of ``ids``: how many of its structural tokens fall in each of BUCKETS buckets
+        (by their id's low bits). Tokens that share a bucket can only raise the sum of the minimum
+        counts, so it stays an upper bound of the multiset intersection."""
+        out = np.empty((len(ids), BUCKETS), dtype=np.int32)
+        coded: dict[int, np.ndarray] = {}
         for row, i in enumerate(ids.tolist()):
             f = self.fragments[i]
-            out[row] = np.bincount(per_file[f.file][f.start:f.end], minlength=VOCAB + 1)
+            codes = coded.get(f.file)
+            if codes is None:
+                codes = coded[f.file] = np.frombuffer(self.files[f.file][1].struct, dtype=np.uint32) % BUCKETS
+            out[row] = np.bincount(codes[f.start:f.end], minlength=BUCKETS)
         return out
 
     def within_bounds(self, a: np.ndarray, b: np.ndarray, exact: np.ndarray) -> np.ndarray:
@@ -343,48 +350,106 @@ class PairFinder:
         return None
 
     def find(self, jobs: int = 1) -> list[ClonePair]:
-        """Every confirmed pair; with ``jobs`` > 1 the confirmations are spread over processes."""
+        """Every confirmed pair. With ``jobs`` > 1 and a large input, forked processes share the work:
+        signatures by files, LSH by bands, confirmation by pairs."""
         self.idf = self._idf()
         n = max(1, len(self.fragments))
         exact = self.exact_pairs()
         exact_codes = np.unique(exact[:, 0] * n + exact[:, 1])
-        near = [self.near_candidates(field) for field in ("shingles", "lit_shingles")]
-        codes = np.unique(np.concatenate([exact_codes] + [p[:, 0] * n + p[:, 1] for p in near]))
-        is_exact = np.isin(codes, exact_codes)
-        self.stats["exact_candidates"] = len(exact_codes)
-        self.stats["near_candidates"] = len(codes) - len(exact_codes)
-        a, b = codes // n, codes % n
-        keep = self.within_bounds(a, b, is_exact)
-        work = list(zip(zip(a[keep].tolist(), b[keep].tolist(), strict=True), is_exact[keep].tolist(), strict=True))
-        if jobs > 1 and len(work) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
-            global _FINDER
-            _FINDER = self
-            try:
-                chunks = [work[k * len(work) // (jobs * 4):(k + 1) * len(work) // (jobs * 4)] for k in range(jobs * 4)]
-                with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                    results = pool.map(_confirm_chunk, chunks)
-            finally:
-                _FINDER = None
-            pairs = [p for found, _ in results for p in found]
-            for _, stats in results:
-                for key, value in stats.items():
-                    self.stats[key] += value
-        else:
-            pairs = [p for (i, j), exact in work if (p := self.confirm(i, j, exact)) is not None]
+        fields = ("shingles", "lit_shingles")
+        for field in fields:
+            self._common[field] = self.common_shingles(field)
+        parallel = jobs > 1 and len(self.fragments) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods()
+        parts = jobs if parallel else 1
+        global _FINDER
+        _FINDER = self
+        pool = multiprocessing.get_context("fork").Pool(jobs) if parallel else None
+        run = pool.map if pool else lambda f, tasks: [f(t) for t in tasks]  # type: ignore[misc]
+        try:
+            tasks = [(field, ids) for field in fields for ids in self._split_by_file(self.lsh_fragments(field), parts)]
+            signed = run(_sign_task, tasks)
+            near = []
+            for field in fields:
+                whole = _Signed.join([s for (f, _), s in zip(tasks, signed, strict=True) if f == field])
+                # whole bands (ROWS columns) to each process
+                cuts = [part * BANDS // parts * ROWS for part in range(parts + 1)]
+                band_tasks = [(whole.sigs[:, cuts[p]:cuts[p + 1]], whole.keys, whole.repos) for p in range(parts)]
+                near += [_pairs_of(whole, local) for local in run(_band_task, band_tasks)]
+            codes = np.unique(np.concatenate([exact_codes] + [p[:, 0] * n + p[:, 1] for p in near]))
+            is_exact = np.isin(codes, exact_codes)
+            self.stats["exact_candidates"] = len(exact_codes)
+            self.stats["near_candidates"] = len(codes) - len(exact_codes)
+            a, b = codes // n, codes % n
+            keep = self.within_bounds(a, b, is_exact)
+            work = list(zip(zip(a[keep].tolist(), b[keep].tolist(), strict=True), is_exact[keep].tolist(),
+                            strict=True))
+            # interleaved, so that the big fragments are spread over the processes
+            results = run(_confirm_chunk, [work[k::parts * 4] for k in range(parts * 4)])
+        finally:
+            _FINDER = None
+            if pool:
+                pool.terminate()
+        pairs = [p for found, _ in results for p in found]
+        for _, stats in results:
+            for key, value in stats.items():
+                self.stats[key] += value
         pairs.sort(key=lambda p: (p.a, p.b))
         self.stats["confirmed_strong"] = sum(p.strong for p in pairs)
         self.stats["confirmed_weak"] = len(pairs) - self.stats["confirmed_strong"]
         return pairs
 
+    def _split_by_file(self, fragments: list[Fragment], parts: int) -> list[list[int]]:
+        """The fragments' ids in ``parts`` lists of about the same number of tokens, a file's together."""
+        by_file: dict[int, list[int]] = defaultdict(list)
+        for f in fragments:
+            by_file[f.file].append(f.id)
+        load = [0] * parts
+        out: list[list[int]] = [[] for _ in range(parts)]
+        for file in sorted(by_file, key=lambda i: -len(self.files[i][1].struct)):
+            part = load.index(min(load))
+            out[part] += by_file[file]
+            load[part] += len(self.files[file][1].struct)
+        return [ids for ids in out if ids] or [[]]
 
-# Confirming candidates in worker processes pays off from this many candidates on.
-PARALLEL_MIN = 20_000
+
+@dataclass(frozen=True)
+class _Signed:
+    """MinHash signatures of some fragments, with what LSH needs to know of each."""
+
+    ids: np.ndarray  # fragment ids, one per row
+    sigs: np.ndarray
+    keys: list[str | None]  # the fragment's language; None when no shingle was left to sign
+    repos: list[int]
+
+    @staticmethod
+    def join(parts: list[_Signed]) -> _Signed:
+        return _Signed(np.concatenate([p.ids for p in parts]), np.concatenate([p.sigs for p in parts]),
+                       [k for p in parts for k in p.keys], [r for p in parts for r in p.repos])
+
+
+def _pairs_of(signed: _Signed, local: np.ndarray) -> np.ndarray:
+    """Rows of ``signed`` to (a, b) fragment ids, a < b."""
+    return np.sort(signed.ids[local].reshape(-1, 2), axis=1)
+
+
+# Sharing the matching with forked processes pays off from this many fragments on.
+PARALLEL_MIN = 5_000
 _FINDER: PairFinder | None = None  # the finder a forked worker inherits
+
+
+def _sign_task(task: tuple[str, list[int]]) -> _Signed:
+    finder = _FINDER
+    assert finder is not None
+    return finder.signatures(*task)
+
+
+def _band_task(task: tuple[np.ndarray, list[str | None], list[int]]) -> np.ndarray:
+    return candidate_pairs(*task)
 
 
 def _confirm_chunk(chunk: list[tuple[tuple[int, int], bool]]) -> tuple[list[ClonePair], dict[str, int]]:
     finder = _FINDER
     assert finder is not None
-    finder.stats.clear()
+    before = dict(finder.stats)
     found = [p for (i, j), exact in chunk if (p := finder.confirm(i, j, exact)) is not None]
-    return found, dict(finder.stats)
+    return found, {key: value - before.get(key, 0) for key, value in finder.stats.items()}

@@ -325,3 +325,11 @@ def test_matching_shared_with_forked_processes_finds_the_same(
     monkeypatch.setattr(pairs, "PARALLEL_MIN", 0)  # the demo is small: share it anyway
     assert comparable(run_scan(jobs=2)) == comparable(report)
     assert comparable(run_scan(jobs=3)) == comparable(report)
+    config = default_config()
+    shards = build_shards(LocalSource(repos_from_paths(sorted(p for p in EXAMPLES.iterdir() if p.is_dir())), config),
+                          console=Console(quiet=True), jobs=1)
+    alone, shared = (match_shards(shards, config, jobs=jobs)[1] for jobs in (1, 2))
+    assert alone == shared  # every rejection counted once, wherever it happened
+    rejected = sum(v for k, v in alone.items() if k.startswith("rejected_"))
+    confirmed = alone["confirmed_strong"] + alone["confirmed_weak"]
+    assert rejected + confirmed == alone["exact_candidates"] + alone["near_candidates"]

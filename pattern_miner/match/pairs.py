@@ -326,6 +326,7 @@ class PairFinder:
             return None
         if not config:
             if sim < limit:
+                self.stats["rejected_similarity"] += 1
                 return None
             if min(fa.code_lines, fb.code_lines) < SMALL_CODE_LINES and (
                 sim < SMALL_CODE_SHAPE or dice(*self._small_streams(fa, fb)) < SMALL_CODE_LITERAL
@@ -452,4 +453,7 @@ def _confirm_chunk(chunk: list[tuple[tuple[int, int], bool]]) -> tuple[list[Clon
     assert finder is not None
     before = dict(finder.stats)
     found = [p for (i, j), exact in chunk if (p := finder.confirm(i, j, exact)) is not None]
-    return found, {key: value - before.get(key, 0) for key, value in finder.stats.items()}
+    counted = {key: value - before.get(key, 0) for key, value in finder.stats.items()}
+    finder.stats.clear()  # the caller adds what this chunk counted, in this process or another
+    finder.stats.update(before)
+    return found, counted

@@ -12,6 +12,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 
 from pattern_miner.config import Config
@@ -38,6 +39,16 @@ def _parse_batch(repo: RepoInfo, files: list[SourceFile]) -> Shard:
 
 def _worker_init() -> None:
     gc.set_threshold(*GC_THRESHOLD)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _batches(files: Iterator[SourceFile], pattern_type: str | None) -> Iterator[list[SourceFile]]:
@@ -75,11 +86,8 @@ def build_shards(
     shards: list[Shard] = []
     pool: Executor | None = ProcessPoolExecutor(jobs, initializer=_worker_init) if jobs > 1 else None
     pending: deque[tuple[Shard, Future[Shard]]] = deque()
-    thresholds = gc.get_threshold()
-    if pool is None:
-        gc.set_threshold(*GC_THRESHOLD)
     try:
-        with console.progress("scanning") as bar:
+        with console.progress("scanning") as bar, _fewer_collections():
             for snapshot in source.snapshots():
                 shard = Shard(repo=snapshot.info)
                 shards.append(shard)
@@ -97,7 +105,6 @@ def build_shards(
                 done, future = pending.popleft()
                 _merge(done, future.result())
     finally:
-        gc.set_threshold(*thresholds)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     for shard in shards:
@@ -125,7 +132,8 @@ def match_shards(
     fragments = select_fragments(files, min_tokens=config.min_fragment_tokens,
                                  min_lines=config.min_fragment_lines, threshold=threshold)
     finder = PairFinder(files, fragments)
-    pairs = finder.find(jobs or os.cpu_count() or 1)
+    with _fewer_collections():
+        pairs = finder.find(jobs or os.cpu_count() or 1)
     groups, boilerplate = group_pairs(pairs, fragments, min_repos=config.min_repos, total_repos=len(shards),
                                       min_duplicated_lines=config.min_duplicated_lines)
     repos = [s.repo for s in shards]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 import tree_sitter
@@ -23,9 +23,9 @@ from pattern_miner.languages import ATOM, DROP, KEEP, LEX, WORD, LanguageSpec, f
 warnings.filterwarnings("ignore", message="int argument support is deprecated", category=DeprecationWarning)
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A comparable unit inside a file: tokens [start, end) and lines [start_line, end_line]."""
+class Unit(NamedTuple):
+    """A comparable unit inside a file: tokens [start, end) and lines [start_line, end_line].
+    (A tuple: tens of thousands of them cross from the parse workers, and tuples pickle fast.)"""
 
     kind: str
     name: str
@@ -151,9 +151,9 @@ _DEEP: dict[int, re.Pattern[str]] = {}
 def too_deep(text: str, limit: int) -> bool:
     """True when some line is indented (compact YAML indicators included) more than ``limit`` characters."""
     deep = _DEEP.get(limit)
-    if deep is None:  # one search in C: more than `limit` indentation characters at the start of a line
-        deep = _DEEP[limit] = re.compile(r"^(?:[ \t]|[-?:](?=[ \t])){" + str(limit + 1) + "}", re.MULTILINE)
-    return deep.search(text) is not None
+    if deep is None:  # more than `limit` indentation characters after a newline (found fast: a literal)
+        deep = _DEEP[limit] = re.compile(r"\n(?:[ \t]|[-?:](?=[ \t])){" + str(limit + 1) + "}")
+    return deep.search(text) is not None or deep.match("\n" + text[:limit + 2]) is not None
 
 
 def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None) -> TokenizedFile:
@@ -258,7 +258,7 @@ class _Walker:
             if unit.end > unit.start:  # a trailing comment inside the node is not part of the unit
                 end_line = max(unit.start_line, min(unit.end_line, self.lines[unit.end - 1]))
                 if end_line != unit.end_line:
-                    self.units[i] = replace(unit, end_line=end_line)
+                    self.units[i] = unit._replace(end_line=end_line)
 
     def _mode(self, node: tree_sitter.Node, kind: str, field_name: str | None, parent_kind: str) -> str | None:
         spec = self.spec

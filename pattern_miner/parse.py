@@ -166,7 +166,7 @@ def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None) -> Tokeni
         return tokenize_text(path, text, spec.name)  # nested deeper than the grammar can safely parse
     src = text.encode("utf-8")
     tree = _parser(spec).parse(src)
-    walker = _Walker(spec, src)
+    walker = _Walker(spec, src, text if len(text) == len(src) else None)
     walker.walk(tree)
     if src and walker.error_bytes > spec.max_error_ratio * len(src):
         return tokenize_text(path, text, spec.name)
@@ -219,9 +219,10 @@ def _tables(spec: LanguageSpec) -> _Tables:
 class _Walker:
     """Depth-first walk with a tree cursor; the spec says what each node kind becomes."""
 
-    def __init__(self, spec: LanguageSpec, src: bytes) -> None:
+    def __init__(self, spec: LanguageSpec, src: bytes, ascii_text: str | None = None) -> None:
         self.spec = spec
         self.src = src
+        self.ascii = ascii_text  # the text when it is all ASCII: byte offsets are then str offsets
         self.struct: list[str] = []
         self.lit: list[str] = []
         self.starts: list[int] = []  # the start byte of each token: lines are counted once, at the end
@@ -238,6 +239,8 @@ class _Walker:
         self._blocks: list[list[Any]] = []
 
     def _text(self, node: tree_sitter.Node) -> str:
+        if self.ascii is not None:
+            return self.ascii[node.start_byte:node.end_byte]
         return self.src[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
 
     def _line_start(self, line: int) -> int:
@@ -320,7 +323,7 @@ class _Walker:
         check_errors = tree.root_node.has_error
         error_slot = len(names) - 1
         struct, lit, starts = self.struct, self.lit, self.starts
-        src = self.src
+        src, ascii_text = self.src, self.ascii
         cursor = tree.walk()
         depth = 0
         watch = self._watch
@@ -351,7 +354,8 @@ class _Walker:
                 if not blank[k]:
                     start, end = node.byte_range
                     if named[k]:
-                        text = src[start:end].decode("utf-8", errors="replace")
+                        text = ascii_text[start:end] if ascii_text is not None else \
+                            src[start:end].decode("utf-8", errors="replace")
                         if text.strip() and not (check_errors and node.is_error):
                             struct.append(names[k])
                             lit.append(text)
@@ -364,7 +368,8 @@ class _Walker:
                 pass
             else:
                 start, end = node.byte_range
-                text = src[start:end].decode("utf-8", errors="replace")
+                text = ascii_text[start:end] if ascii_text is not None else \
+                    src[start:end].decode("utf-8", errors="replace")
                 if mode == ATOM:
                     struct.append(atoms[k])
                     lit.append(text)

@@ -29,25 +29,26 @@ SHARD_VERSION = 4
 # too, because copies of one template-heavy file type differ from each other mostly in values.
 LITERAL_LANGUAGES = frozenset({"yaml", "dockerfile", "hcl", "bash", "json", "text"})
 
-_ids: dict[str, int] = {}
+class _Ids(dict[str, int]):
+    """Token → id, computed on first sight: a known token is a dict lookup in C."""
+
+    def __missing__(self, token: str) -> int:
+        value = self[token] = zlib.crc32(token.encode("utf-8", "surrogatepass"))
+        return value
+
+
+_ids = _Ids()
 
 
 def token_id(token: str) -> int:
     """A stable 32-bit id for a token (the same in every process and run)."""
-    value = _ids.get(token)
-    if value is None:
-        value = zlib.crc32(token.encode("utf-8", "surrogatepass"))
-        if len(_ids) < 2_000_000:
-            _ids[token] = value
-    return value
+    return _ids[token]
 
 
 def token_ids(tokens: list[str]) -> array[int]:
-    """``token_id`` of every token: new tokens hashed once, the rest looked up in C."""
-    if len(_ids) > 2_000_000:
+    """``token_id`` of every token."""
+    if len(_ids) > 2_000_000:  # bounded: a long-running service sees ever new names and values
         _ids.clear()
-    for token in set(tokens).difference(_ids):
-        _ids[token] = zlib.crc32(token.encode("utf-8", "surrogatepass"))
     return array("I", map(_ids.__getitem__, tokens))
 
 

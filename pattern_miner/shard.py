@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from pattern_miner.model import RepoInfo, Skip, SourceFile
-from pattern_miner.parse import TokenizedFile, Unit, decode, tokenize
+from pattern_miner.parse import TokenizedFile, decode, tokenize
 
 # Shingle length in tokens. Six tokens is about one short statement: long enough that a shared shingle
 # means shared code rather than a shared idiom like `self.$id = $id`, short enough that a Type-3 edit
@@ -80,7 +80,9 @@ class FileRecord:
     lines: array[int]  # source line of each token
     shingles: array[int]  # hash of each SHINGLE-token window of struct
     lit_shingles: array[int]  # the same over lit, for configuration languages (empty for code)
-    units: list[Unit]
+    # (kind, name, start, end, start_line, end_line) of each unit: plain tuples, because tens of
+    # thousands cross from the parse workers and a named tuple unpickles through Python code
+    units: list[tuple[str, str, int, int, int, int]]
     text: str
     sha: str | None = None
     # the file's distinct shingles, sorted: how many files share a shingle is counted from these
@@ -130,7 +132,7 @@ def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord
         lit_shingles=lit_shingles,
         distinct=distinct(struct_shingles),
         lit_distinct=distinct(lit_shingles),
-        units=tok.units,
+        units=[tuple(u) for u in tok.units],  # type: ignore[misc]
         text=text,
         sha=source.sha,
     )

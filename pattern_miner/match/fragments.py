@@ -69,7 +69,7 @@ def select_fragments(
         n = len(rec.struct)
         spans.append((file_index, "file", "", 0, n, 1, max(1, rec.n_lines or (rec.lines[-1] if n else 1))))
         # a unit that is the whole file is the file
-        spans += [(file_index, *u) for u in rec.units if not (u.start == 0 and u.end == n)]
+        spans += [(file_index, *u) for u in rec.units if not (u[2] == 0 and u[3] == n)]  # u: kind, name, start, end
     counts = _lines_of_spans(files, [(f, start, end) for f, _, _, start, end, _, _ in spans]).tolist()
     types = [rec.pattern_types[0] if rec.pattern_types else default_type for _, rec in files]
     limits = {ptype: threshold(ptype) for ptype in set(types)}

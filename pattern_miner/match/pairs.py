@@ -211,7 +211,8 @@ class PairFinder:
         """The structural similarity each pair must reach (``confirm``'s ``floor``)."""
         thresholds = np.array([f.threshold for f in self.fragments])
         config = np.array([f.language in CONFIG_LANGUAGES for f in self.fragments])
-        return np.minimum(thresholds[a], thresholds[b]) - np.where(config[a], RARE_STRONG_SLACK, 0.0)
+        floors: np.ndarray = np.minimum(thresholds[a], thresholds[b]) - np.where(config[a], RARE_STRONG_SLACK, 0.0)
+        return floors
 
     def _token_counts(self, ids: np.ndarray) -> np.ndarray:
         """Per fragment of ``ids``: how many of its structural tokens fall in each of BUCKETS buckets
@@ -248,7 +249,8 @@ class PairFinder:
             bounded = 2.0 * shared / total[test] >= floor[test]
             ok[test] = bounded
             self.stats["rejected_bound"] += int((~bounded).sum())
-        return ok
+        result: np.ndarray = ok
+        return result
 
     # ------------------------------------------------------------------ rare content
 
@@ -365,7 +367,7 @@ class PairFinder:
         global _FINDER
         _FINDER = self
         pool = multiprocessing.get_context("fork").Pool(jobs) if parallel else None
-        run = pool.map if pool else lambda f, tasks: [f(t) for t in tasks]  # type: ignore[misc]
+        run = pool.map if pool else lambda f, tasks: [f(t) for t in tasks]
         try:
             tasks = [(field, ids) for field in fields for ids in self._split_by_file(self.lsh_fragments(field), parts)]
             signed = run(_sign_task, tasks)

@@ -369,15 +369,15 @@ class PairFinder:
         pool = multiprocessing.get_context("fork").Pool(jobs) if parallel else None
         run = pool.map if pool else lambda f, tasks: [f(t) for t in tasks]
         try:
-            tasks = [(field, ids) for field in fields for ids in self._split_by_file(self.lsh_fragments(field), parts)]
-            signed = run(_sign_task, tasks)
-            near = []
-            for field in fields:
-                whole = _Signed.join([s for (f, _), s in zip(tasks, signed, strict=True) if f == field])
-                # whole bands (ROWS columns) to each process
-                cuts = [part * BANDS // parts * ROWS for part in range(parts + 1)]
-                band_tasks = [(whole.sigs[:, cuts[p]:cuts[p + 1]], whole.keys, whole.repos) for p in range(parts)]
-                near += [_pairs_of(whole, local) for local in run(_band_task, band_tasks)]
+            tasks = [(field, ids) for field in fields
+                     for ids in self._split_by_file(self.lsh_fragments(field), parts) if ids]
+            signed = run(_sign_task, tasks) if tasks else []
+            wholes = [_Signed.join([s for (f, _), s in zip(tasks, signed, strict=True) if f == field])
+                      for field in fields if any(f == field for f, _ in tasks)]
+            cuts = [part * BANDS // parts * ROWS for part in range(parts + 1)]  # whole bands to each process
+            bands = [(whole, whole.sigs[:, cuts[p]:cuts[p + 1]]) for whole in wholes for p in range(parts)]
+            found = run(_band_task, [(sigs, whole.keys, whole.repos) for whole, sigs in bands]) if bands else []
+            near = [_pairs_of(whole, local) for (whole, _), local in zip(bands, found, strict=True)]
             codes = np.unique(np.concatenate([exact_codes] + [p[:, 0] * n + p[:, 1] for p in near]))
             is_exact = np.isin(codes, exact_codes)
             self.stats["exact_candidates"] = len(exact_codes)
@@ -412,7 +412,7 @@ class PairFinder:
             part = load.index(min(load))
             out[part] += by_file[file]
             load[part] += len(self.files[file][1].struct)
-        return [ids for ids in out if ids] or [[]]
+        return [ids for ids in out if ids]
 
 
 @dataclass(frozen=True)

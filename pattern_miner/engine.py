@@ -24,7 +24,7 @@ from pattern_miner.model import Pattern, RepoInfo, ScanReport, ScanStats, Skip, 
 from pattern_miner.patterns import build_pattern
 from pattern_miner.shard import FileRecord, Shard, build_shard
 
-BATCH_BYTES = 1_000_000  # files sent to a worker at a time: big enough to amortize the hand-off
+BATCH_BYTES = 1_000_000  # bytes of files sent to a worker at a time: enough to amortize the hand-off
 IN_FLIGHT = 4  # batches queued per worker: enough to keep it busy, few enough to bound memory
 
 
@@ -33,8 +33,10 @@ IN_FLIGHT = 4  # batches queued per worker: enough to keep it busy, few enough t
 GC_THRESHOLD = (100_000, 50, 100)
 
 
-def _parse_batch(repo: RepoInfo, files: list[SourceFile]) -> Shard:
-    return build_shard(repo, files)
+def _parse_batch(groups: list[tuple[RepoInfo, list[SourceFile]]]) -> list[Shard]:
+    """A batch is some files of one or more repositories (an organization's many small repositories
+    share a batch): one partial shard per repository."""
+    return [build_shard(repo, files) for repo, files in groups]
 
 
 def _worker_init() -> None:
@@ -51,21 +53,17 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def _batches(files: Iterator[SourceFile], pattern_type: str | None) -> Iterator[list[SourceFile]]:
-    batch: list[SourceFile] = []
-    size = 0
+def _selected(files: Iterator[SourceFile], pattern_type: str | None) -> Iterator[SourceFile]:
     for f in files:
-        if pattern_type and pattern_type not in f.pattern_types:
-            continue
-        if pattern_type:
-            f = replace(f, pattern_types=(pattern_type,))
-        batch.append(f)
-        size += len(f.data)
-        if size >= BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+        if pattern_type is None:
+            yield f
+        elif pattern_type in f.pattern_types:
+            yield replace(f, pattern_types=(pattern_type,))
+
+
+def _ready(item: tuple[list[Shard], Future[list[Shard]]]) -> tuple[list[Shard], list[Shard]]:
+    shards, future = item
+    return shards, future.result()
 
 
 def _merge(shard: Shard, part: Shard) -> None:
@@ -80,30 +78,53 @@ def build_shards(
 ) -> list[Shard]:
     """Read every repository of the source and fingerprint it, using ``jobs`` processes.
 
-    Batches of every repository go to the workers as soon as they are read (at most IN_FLIGHT per
-    worker at a time, so memory stays bounded), so no worker waits for a repository to finish."""
+    Files go to the workers in batches of about BATCH_BYTES as soon as they are read, whatever
+    repositories they come from (at most IN_FLIGHT batches per worker at a time, so memory stays
+    bounded): no worker waits for a repository to finish, and many small repositories share a batch."""
     jobs = jobs or os.cpu_count() or 1
     shards: list[Shard] = []
     pool: Executor | None = ProcessPoolExecutor(jobs, initializer=_worker_init) if jobs > 1 else None
-    pending: deque[tuple[Shard, Future[Shard]]] = deque()
+    pending: deque[tuple[list[Shard], Future[list[Shard]]]] = deque()
+    batch: list[tuple[Shard, list[SourceFile]]] = []  # the batch being filled: files per repository
+    size = 0
+
+    def collect(done: list[Shard], parts: list[Shard]) -> None:
+        for shard, part in zip(done, parts, strict=True):
+            _merge(shard, part)
+
+    def send() -> None:
+        nonlocal batch, size
+        groups = [(shard, files) for shard, files in batch if files]
+        batch, size = [], 0
+        if not groups:
+            return
+        work = [(shard.repo, files) for shard, files in groups]
+        if pool is None:
+            collect([shard for shard, _ in groups], _parse_batch(work))
+            return
+        pending.append(([shard for shard, _ in groups], pool.submit(_parse_batch, work)))
+        while len(pending) > IN_FLIGHT * jobs:
+            collect(*_ready(pending.popleft()))
+
     try:
         with console.progress("scanning") as bar, _fewer_collections():
             for snapshot in source.snapshots():
                 shard = Shard(repo=snapshot.info)
                 shards.append(shard)
-                for batch in _batches(iter(snapshot.files), pattern_type):
-                    if pool is None:
-                        _merge(shard, _parse_batch(snapshot.info, batch))
-                    else:
-                        pending.append((shard, pool.submit(_parse_batch, snapshot.info, batch)))
-                        while len(pending) > IN_FLIGHT * jobs:
-                            done, future = pending.popleft()
-                            _merge(done, future.result())
-                    bar.advance(len(batch), snapshot.info.name)
+                files: list[SourceFile] = []
+                batch.append((shard, files))
+                for f in _selected(iter(snapshot.files), pattern_type):
+                    files.append(f)
+                    size += len(f.data)
+                    bar.advance(1, snapshot.info.name)
+                    if size >= BATCH_BYTES:
+                        send()
+                        files = []
+                        batch.append((shard, files))
                 shard.skips.extend(snapshot.skips)  # the source's skips are complete once its files are read
+            send()
             while pending:
-                done, future = pending.popleft()
-                _merge(done, future.result())
+                collect(*_ready(pending.popleft()))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

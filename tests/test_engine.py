@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from pattern_miner import engine
 from pattern_miner.config import default_config
 from pattern_miner.console import Console
 from pattern_miner.engine import build_shards, match_shards, scan
@@ -333,3 +334,17 @@ def test_matching_shared_with_forked_processes_finds_the_same(
     rejected = sum(v for k, v in alone.items() if k.startswith("rejected_"))
     confirmed = alone["confirmed_strong"] + alone["confirmed_weak"]
     assert rejected + confirmed == alone["exact_candidates"] + alone["near_candidates"]
+
+
+@pytest.mark.parametrize("batch_bytes", [1, 3_000, 10**9])  # a file a batch, repositories split, one batch
+def test_batching_does_not_change_the_shards(monkeypatch: pytest.MonkeyPatch, batch_bytes: int) -> None:
+    def shards(jobs: int) -> list[tuple[str, list[str], int, list[Any]]]:
+        config = default_config()
+        source = LocalSource(repos_from_paths(sorted(p for p in EXAMPLES.iterdir() if p.is_dir())), config)
+        return [(s.repo.name, [r.path for r in s.files], s.lines_scanned, s.skips)
+                for s in build_shards(source, console=Console(quiet=True), jobs=jobs)]
+
+    expected = shards(1)
+    monkeypatch.setattr(engine, "BATCH_BYTES", batch_bytes)
+    assert shards(2) == expected
+    assert shards(1) == expected

@@ -156,9 +156,10 @@ def too_deep(text: str, limit: int) -> bool:
     return deep.search(text) is not None or deep.match("\n" + text[:limit + 2]) is not None
 
 
-def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None) -> TokenizedFile:
-    """Normalize one file; the language comes from its path unless given."""
-    text = decode(data)
+def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None, text: str | None = None) -> TokenizedFile:
+    """Normalize one file; the language comes from its path unless given (``text``: ``decode(data)``
+    when the caller has it already)."""
+    text = decode(data) if text is None else text
     spec = spec or for_path(path)
     if spec is None:
         return tokenize_text(path, text)

@@ -142,11 +142,11 @@ def build_shard(repo: RepoInfo, files: list[SourceFile], skips: list[Skip] | Non
     """Parse, normalize and fingerprint every file of one repository."""
     shard = Shard(repo=repo, skips=list(skips or []))
     for source in files:
-        tok = tokenize(source.path, source.data)
+        text = decode(source.data)
+        tok = tokenize(source.path, source.data, text=text)
         if not tok.struct:
             shard.skips.append(Skip(repo.name, source.path, "empty"))
             continue
-        text = decode(source.data)
         shard.files.append(record_file(tok, source, text))
         shard.lines_scanned += tok.n_lines
         shard.parse_fallbacks += tok.fallback

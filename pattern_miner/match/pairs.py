@@ -2,7 +2,8 @@
 
 1. exact: fragments with the same structural token stream (Type-1 and Type-2 copies) share a hash;
 2. near-miss: MinHash/LSH over shingles that are not boilerplate proposes candidates (Type-3);
-3. every pair is confirmed by the token similarity (Dice of the LCS) against the fragment's threshold,
+3. every pair is confirmed by the token similarity (Dice of the LCS) against the fragment's threshold
+   (after two exact bounds that spare most LCS runs: the shorter length, and the token multiset),
    and, for configuration languages, by how much RARE literal content the two share: two Dockerfiles
    or workflows written from the same skeleton share the skeleton's common tokens, but a copy also
    carries the idiosyncratic values (names, paths, arguments) of the file it was copied from.

@@ -23,7 +23,7 @@ from pattern_miner.parse import TokenizedFile, decode, tokenize
 # destroys only the few shingles that overlap it.
 SHINGLE = 6
 
-SHARD_VERSION = 4
+SHARD_VERSION = 5  # 5: units are plain tuples
 
 # Languages whose names and values ARE the content (configuration): their literal text is fingerprinted
 # too, because copies of one template-heavy file type differ from each other mostly in values.
@@ -104,7 +104,11 @@ class Shard:
 
     @staticmethod
     def load(path: Path) -> Shard:
-        shard = pickle.loads(path.read_bytes())
+        try:
+            shard = pickle.loads(path.read_bytes())
+        except (pickle.UnpicklingError, AttributeError, TypeError, EOFError, ImportError, IndexError) as exc:
+            # an older version's records may no longer unpickle at all
+            raise ValueError(f"{path}: not a pattern-miner shard of version {SHARD_VERSION} ({exc})") from None
         if not isinstance(shard, Shard) or shard.version != SHARD_VERSION:
             raise ValueError(f"{path}: not a pattern-miner shard of version {SHARD_VERSION}")
         return shard

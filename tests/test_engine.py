@@ -254,6 +254,9 @@ def test_a_shard_of_another_version_is_refused(tmp_path: Path) -> None:
     shard.dump(tmp_path / "old.pkl")
     with pytest.raises(ValueError, match="not a pattern-miner shard"):
         Shard.load(tmp_path / "old.pkl")
+    (tmp_path / "broken.pkl").write_bytes(b"\x80\x05 not a pickle")
+    with pytest.raises(ValueError, match="not a pattern-miner shard"):
+        Shard.load(tmp_path / "broken.pkl")
 
 
 def test_build_shard_records_files_fallbacks_and_empty_files() -> None:

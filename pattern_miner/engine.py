@@ -150,10 +150,10 @@ def match_shards(
         return config.pattern_types[pattern_type].similarity_threshold if pattern_type in config.pattern_types \
             else config.pattern_types["code"].similarity_threshold if "code" in config.pattern_types else 0.8
 
-    fragments = select_fragments(files, min_tokens=config.min_fragment_tokens,
-                                 min_lines=config.min_fragment_lines, threshold=threshold)
-    finder = PairFinder(files, fragments)
-    with _fewer_collections():
+    with _fewer_collections():  # tens of thousands of fragments and candidates, no reference cycles
+        fragments = select_fragments(files, min_tokens=config.min_fragment_tokens,
+                                     min_lines=config.min_fragment_lines, threshold=threshold)
+        finder = PairFinder(files, fragments)
         pairs = finder.find(jobs or os.cpu_count() or 1)
     groups, boilerplate = group_pairs(pairs, fragments, min_repos=config.min_repos, total_repos=len(shards),
                                       min_duplicated_lines=config.min_duplicated_lines)

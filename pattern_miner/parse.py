@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -226,7 +227,7 @@ class _Walker:
         self.ascii = ascii_text  # the text when it is all ASCII: byte offsets are then str offsets
         self.struct: list[str] = []
         self.lit: list[str] = []
-        self.starts: list[int] = []  # the start byte of each token: lines are counted once, at the end
+        self.starts = array("q")  # the start byte of each token: lines are counted once, at the end
         self.lines: list[int] = []  # filled by `finish`
         self.units: list[Unit] = []
         self._newlines: list[int] | None = None
@@ -257,7 +258,7 @@ class _Walker:
     def finish(self) -> None:
         """Token start bytes to 1-based lines, and the units' last lines trimmed to their last token."""
         newlines = np.flatnonzero(np.frombuffer(self.src, dtype=np.uint8) == 10)
-        self.lines = (np.searchsorted(newlines, np.array(self.starts, dtype=np.int64)) + 1).tolist()
+        self.lines = (np.searchsorted(newlines, np.frombuffer(self.starts, dtype=np.int64)) + 1).tolist()
         for i, unit in enumerate(self.units):
             if unit.end > unit.start:  # a trailing comment inside the node is not part of the unit
                 end_line = max(unit.start_line, min(unit.end_line, self.lines[unit.end - 1]))

@@ -358,11 +358,7 @@ class PairFinder:
         signatures by files, LSH by bands, confirmation by pairs."""
         self.idf = self._idf()
         n = max(1, len(self.fragments))
-        exact = self.exact_pairs()
-        exact_codes = np.unique(exact[:, 0] * n + exact[:, 1])
         fields = ("shingles", "lit_shingles")
-        for field in fields:
-            self._common[field] = self.common_shingles(field)
         parallel = jobs > 1 and len(self.fragments) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods()
         parts = jobs if parallel else 1
         global _FINDER
@@ -370,11 +366,14 @@ class PairFinder:
         pool = multiprocessing.get_context("fork").Pool(jobs) if parallel else None
         run = pool.map if pool else lambda f, tasks: [f(t) for t in tasks]
         try:
-            tasks = [(field, ids) for field in fields
+            exact, *common = run(_prepare_task, ["exact", *fields])  # independent of each other
+            exact_codes = np.unique(exact[:, 0] * n + exact[:, 1])
+            self._common.update(zip(fields, common, strict=True))
+            tasks = [(field, ids, self._common[field]) for field in fields
                      for ids in self._split_by_file(self.lsh_fragments(field), parts) if ids]
             signed = run(_sign_task, tasks) if tasks else []
-            wholes = [_Signed.join([s for (f, _), s in zip(tasks, signed, strict=True) if f == field])
-                      for field in fields if any(f == field for f, _ in tasks)]
+            wholes = [_Signed.join([s for (f, _, _), s in zip(tasks, signed, strict=True) if f == field])
+                      for field in fields if any(f == field for f, _, _ in tasks)]
             cuts = [part * BANDS // parts * ROWS for part in range(parts + 1)]  # whole bands to each process
             bands = [(whole, whole.sigs[:, cuts[p]:cuts[p + 1]]) for whole in wholes for p in range(parts)]
             found = run(_band_task, [(sigs, whole.keys, whole.repos) for whole, sigs in bands]) if bands else []
@@ -441,10 +440,19 @@ PARALLEL_MIN = 5_000
 _FINDER: PairFinder | None = None  # the finder a forked worker inherits
 
 
-def _sign_task(task: tuple[str, list[int]]) -> _Signed:
+def _prepare_task(what: str) -> np.ndarray:
+    """The exact pairs ("exact"), or the common shingles of a shingle field."""
     finder = _FINDER
     assert finder is not None
-    return finder.signatures(*task)
+    return finder.exact_pairs() if what == "exact" else finder.common_shingles(what)
+
+
+def _sign_task(task: tuple[str, list[int], np.ndarray]) -> _Signed:
+    finder = _FINDER
+    assert finder is not None
+    field, ids, common = task
+    finder._common[field] = common  # found after this process was forked
+    return finder.signatures(field, ids)
 
 
 def _band_task(task: tuple[np.ndarray, list[str | None], list[int]]) -> np.ndarray:

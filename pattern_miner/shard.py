@@ -10,20 +10,21 @@ from __future__ import annotations
 import pickle
 import zlib
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from pattern_miner.model import RepoInfo, Skip, SourceFile
-from pattern_miner.parse import TokenizedFile, decode, tokenize
+from pattern_miner.parse import TokenizedFile, Unit, decode, tokenize
 
 # Shingle length in tokens. Six tokens is about one short statement: long enough that a shared shingle
 # means shared code rather than a shared idiom like `self.$id = $id`, short enough that a Type-3 edit
 # destroys only the few shingles that overlap it.
 SHINGLE = 6
 
-SHARD_VERSION = 5  # 5: units are plain tuples
+SHARD_VERSION = 5  # 5: the file and its units as plain tuples, with their code lines
 
 # Languages whose names and values ARE the content (configuration): their literal text is fingerprinted
 # too, because copies of one template-heavy file type differ from each other mostly in values.
@@ -80,9 +81,9 @@ class FileRecord:
     lines: array[int]  # source line of each token
     shingles: array[int]  # hash of each SHINGLE-token window of struct
     lit_shingles: array[int]  # the same over lit, for configuration languages (empty for code)
-    # (kind, name, start, end, start_line, end_line) of each unit: plain tuples, because tens of
-    # thousands cross from the parse workers and a named tuple unpickles through Python code
-    units: list[tuple[str, str, int, int, int, int]]
+    # the file and each unit in it: (kind, name, start, end, start_line, end_line, code_lines), see
+    # `spans`; plain tuples, because tens of thousands cross from the parse workers
+    spans: list[Span]
     text: str
     sha: str | None = None
     # the file's distinct shingles, sorted: how many files share a shingle is counted from these
@@ -114,6 +115,29 @@ class Shard:
         return shard
 
 
+Span = tuple[str, str, int, int, int, int, int]
+
+
+def spans(lines: array[int], n_lines: int, units: Sequence[Unit]) -> list[Span]:
+    """The file ("file", "", 0, n, 1, last line) and its units (but one that is the whole file), each
+    with its code lines: the distinct source lines of its tokens. A file's lines never decrease, so
+    they are the tokens that start a new line, plus one when the span's first token continues a line."""
+    n = len(lines)
+    rows: list[tuple[str, str, int, int, int, int]] = [("file", "", 0, n, 1, max(1, n_lines or (lines[-1] if n else 1)))]
+    rows += [(u.kind, u.name, u.start, u.end, u.start_line, u.end_line) for u in units if not (u.start == 0 and u.end == n)]
+    if not n:
+        return [(*row, 0) for row in rows]
+    at = np.frombuffer(lines, dtype=np.uint32)
+    new = np.ones(n, dtype=np.int64)
+    new[1:] = at[1:] != at[:-1]
+    prefix = np.concatenate(([0], np.cumsum(new)))
+    start = np.array([row[2] for row in rows], dtype=np.int64)
+    end = np.array([row[3] for row in rows], dtype=np.int64)
+    continues = (start > 0) & (start < n) & (new[np.minimum(start, n - 1)] == 0)
+    counts = np.where(end > start, prefix[end] - prefix[start] + continues, 0).tolist()
+    return [(*row, count) for row, count in zip(rows, counts, strict=True)]
+
+
 def distinct(values: array[int]) -> array[int]:
     return array("q", np.unique(np.frombuffer(values, dtype=np.int64)).tobytes())
 
@@ -123,6 +147,7 @@ def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord
     lit = token_ids(tok.lit)
     struct_shingles = shingles(struct)
     lit_shingles = shingles(lit) if tok.language in LITERAL_LANGUAGES else array("q")
+    lines = array("I", tok.lines)
     return FileRecord(
         path=source.path,
         language=tok.language,
@@ -131,12 +156,12 @@ def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord
         fallback=tok.fallback,
         struct=struct,
         lit=lit,
-        lines=array("I", tok.lines),
+        lines=lines,
         shingles=struct_shingles,
         lit_shingles=lit_shingles,
         distinct=distinct(struct_shingles),
         lit_distinct=distinct(lit_shingles),
-        units=[tuple(u) for u in tok.units],  # type: ignore[misc]
+        spans=spans(lines, tok.n_lines, tok.units),
         text=text,
         sha=source.sha,
     )

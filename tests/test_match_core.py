@@ -21,7 +21,7 @@ from pattern_miner.match.fragments import Fragment, code_lines, select_fragments
 from pattern_miner.match.pairs import ClonePair, PairFinder
 from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length
 from pattern_miner.parse import Unit
-from pattern_miner.shard import SHINGLE, FileRecord, shingles, token_id
+from pattern_miner.shard import SHINGLE, FileRecord, shingles, spans, token_id
 
 # ----------------------------------------------------------------------------- similarity
 
@@ -233,7 +233,8 @@ def record(
     return FileRecord(
         path=path, language=language, pattern_types=types, n_lines=lines[-1] if lines else 0, fallback=False,
         struct=struct, lit=lit_ids, lines=lines, shingles=shingles(struct), lit_shingles=array("q"),
-        units=list(units), text="\n".join(f"line {i}" for i in range(1, (lines[-1] if lines else 0) + 1)),
+        spans=spans(lines, lines[-1] if lines else 0, units),
+        text="\n".join(f"line {i}" for i in range(1, (lines[-1] if lines else 0) + 1)),
     )
 
 
@@ -244,6 +245,17 @@ def unit(kind: str, name: str, start: int, end: int, per_line: int = 4) -> Unit:
 def test_code_lines_counts_distinct_lines() -> None:
     assert code_lines([1, 1, 2, 5, 5, 5], 0, 6) == 3
     assert code_lines([1, 1, 2, 5, 5, 5], 2, 4) == 2
+
+
+def test_spans_are_the_file_and_its_units_with_their_code_lines() -> None:
+    lines = array("I", [1, 1, 2, 2, 2, 5, 5, 6])
+    units = [Unit("class", "Whole", 0, 8, 1, 6), Unit("function", "f", 1, 5, 1, 2), Unit("class", "C", 5, 8, 5, 6)]
+    assert spans(lines, 7, units) == [
+        ("file", "", 0, 8, 1, 7, 4),
+        ("function", "f", 1, 5, 1, 2, 2),  # starts inside line 1: that line counts
+        ("class", "C", 5, 8, 5, 6, 2),
+    ]  # the class that is the whole file is the file
+    assert spans(array("I"), 0, []) == [("file", "", 0, 0, 1, 1, 0)]
 
 
 def test_select_fragments_sizes_types_and_whole_file_units() -> None:

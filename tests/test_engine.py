@@ -21,7 +21,8 @@ from pattern_miner.console import Console
 from pattern_miner.engine import build_shards, match_shards, scan
 from pattern_miner.errors import ConfigError
 from pattern_miner.match import pairs
-from pattern_miner.match.pairs import RARE_STRONG_SLACK
+from pattern_miner.match.fragments import select_fragments
+from pattern_miner.match.pairs import RARE_STRONG_SLACK, PairFinder
 from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
 from pattern_miner.patterns import confidence, rank_score, stable_id
 from pattern_miner.shard import SHARD_VERSION, Shard, build_shard
@@ -351,3 +352,18 @@ def test_batching_does_not_change_the_shards(monkeypatch: pytest.MonkeyPatch, ba
     monkeypatch.setattr(engine, "BATCH_BYTES", batch_bytes)
     assert shards(2) == expected
     assert shards(1) == expected
+
+
+def test_exact_groups_are_the_fragments_with_identical_streams() -> None:
+    config = default_config()
+    source = LocalSource(repos_from_paths(sorted(p for p in EXAMPLES.iterdir() if p.is_dir())), config)
+    shards = build_shards(source, console=Console(quiet=True), jobs=1)
+    files = [(r, rec) for r, shard in enumerate(shards) for rec in shard.files]
+    fragments = select_fragments(files, min_tokens=5, min_lines=1, threshold=lambda _: 0.8)
+    finder = PairFinder(files, fragments)
+    by_stream: dict[tuple[str, bytes], list[int]] = {}
+    for f in fragments:  # every fragment against every other, by its bytes
+        by_stream.setdefault((f.language, finder.struct(f).tobytes()), []).append(f.id)  # type: ignore[attr-defined]
+    expected = sorted(ids for ids in by_stream.values() if len({fragments[i].repo for i in ids}) > 1)
+    assert expected  # the demo has exact copies
+    assert sorted(finder.exact_groups()) == expected

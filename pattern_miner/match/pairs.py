@@ -128,11 +128,49 @@ class PairFinder:
     # ------------------------------------------------------------------ candidates
 
     def exact_groups(self) -> list[list[int]]:
-        """Fragments with identical structural streams, by language."""
-        groups: dict[tuple[str, bytes], list[int]] = defaultdict(list)
-        for f in self.fragments:
-            groups[(f.language, self.struct(f).tobytes())].append(f.id)  # type: ignore[attr-defined]
-        return [ids for ids in groups.values() if len({self.fragments[i].repo for i in ids}) > 1]
+        """Fragments with identical structural streams, by language, across repositories. Only
+        fragments that agree on language, length and the sum of their shingle hashes (prefix sums
+        over each file: one numpy pass) are compared token by token."""
+        if not self.fragments:
+            return []
+        shingled = [np.frombuffer(rec.shingles, dtype=np.uint64) for _, rec in self.files]
+        offsets = np.concatenate(([0], np.cumsum([len(a) for a in shingled])))
+        with np.errstate(over="ignore"):
+            prefix = np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(np.concatenate(shingled),
+                                                                            dtype=np.uint64)))
+        file = np.array([f.file for f in self.fragments], dtype=np.int64)
+        start = np.array([f.start for f in self.fragments], dtype=np.int64)
+        size = np.array([f.end - f.start for f in self.fragments], dtype=np.int64)
+        windows = offsets[file + 1] - offsets[file]  # shingles of the fragment's file
+        low = np.minimum(start, windows)
+        high = np.clip(start + size - SHINGLE + 1, low, windows)  # windows inside the fragment
+        with np.errstate(over="ignore"):
+            total = prefix[offsets[file] + high] - prefix[offsets[file] + low]
+        codes: dict[str, int] = {}
+        language = np.array([codes.setdefault(f.language, len(codes)) for f in self.fragments], dtype=np.int64)
+        order = np.lexsort((total, size, language))
+        same = (language[order][1:] == language[order][:-1]) & (size[order][1:] == size[order][:-1]) & (
+            total[order][1:] == total[order][:-1])
+        groups: list[list[int]] = []
+        run: list[int] = [int(order[0])]
+        for k, i in enumerate(order[1:].tolist()):
+            if same[k]:
+                run.append(i)
+                continue
+            groups += self._identical(run)
+            run = [i]
+        groups += self._identical(run)
+        return groups
+
+    def _identical(self, ids: list[int]) -> list[list[int]]:
+        """The candidates ``ids`` split by their exact structural streams; groups in one repository go."""
+        if len(ids) < 2:
+            return []
+        by_stream: dict[bytes, list[int]] = defaultdict(list)
+        for i in ids:
+            by_stream[self.struct(self.fragments[i]).tobytes()].append(i)  # type: ignore[attr-defined]
+        return [sorted(group) for group in by_stream.values()
+                if len({self.fragments[i].repo for i in group}) > 1]
 
     def exact_pairs(self) -> np.ndarray:
         """(a, b) rows, a < b, of fragments of different repositories with identical structural streams."""

@@ -419,3 +419,12 @@ def test_one_fragment_per_file_in_a_group() -> None:
     pairs = [pair(0, 2, 0.95), pair(1, 3, 0.9), pair(2, 3, 0.9)]
     groups, _ = group_pairs(pairs, frags, min_repos=2, total_repos=3)
     assert members(groups) == [(0, 2, 3)]  # of file 0, the copy most tied to the rest of the group
+
+
+@pytest.mark.parametrize("n", [1, 7, 5_000, 60_000])  # from an empty table to many shared slots
+def test_uncommon_is_not_in_common(n: int) -> None:
+    rng = np.random.default_rng(n)
+    common = np.unique(rng.integers(-(2**63), 2**63 - 1, n, dtype=np.int64))
+    values = np.concatenate([rng.choice(common, 4000), rng.integers(-(2**63), 2**63 - 1, 4000, dtype=np.int64)])
+    assert np.array_equal(PairFinder._uncommon(values, common), ~np.isin(values, common))
+    assert PairFinder._uncommon(values, common[:0]).all()

@@ -64,7 +64,7 @@ COMMON_FLOOR = 12
 # Buckets of structural tokens counted for the multiset bound: a language has about a hundred
 # keywords, operators and placeholders, so few of them share a bucket.
 BUCKETS = 256
-_BITMAP_MASK = (1 << 22) - 1  # low bits of a shingle hash that index the common-shingle bitmap
+_SLOT_MULT = np.uint64(0x9E3779B97F4A7C15)  # multiplicative hashing of shingles into the common table
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,16 +191,27 @@ class PairFinder:
 
     @staticmethod
     def _uncommon(values: np.ndarray, common: np.ndarray) -> np.ndarray:
-        """Which of ``values`` are not in the sorted ``common``: a bitmap of common's low bits rules out
-        most values in one gather; only the rest are looked up by binary search."""
+        """Which of ``values`` are not in the sorted ``common`` (a few thousand shingles), through a
+        hash table eight times its size: a value whose slot holds one common shingle is compared with
+        it; only values whose slot is shared by several common shingles are looked up by binary search."""
         keep = np.ones(len(values), dtype=bool)
         if not len(common) or not len(values):
             return keep
-        bitmap = np.zeros(_BITMAP_MASK + 1, dtype=bool)
-        bitmap[common & _BITMAP_MASK] = True
-        maybe = np.flatnonzero(bitmap[values & _BITMAP_MASK])
-        at = np.minimum(np.searchsorted(common, values[maybe]), len(common) - 1)
-        keep[maybe] = common[at] != values[maybe]
+        bits = max(10, int(len(common)).bit_length() + 3)
+        with np.errstate(over="ignore"):
+            slots = (common.view(np.uint64) * _SLOT_MULT) >> np.uint64(64 - bits)
+        used, count = np.unique(slots, return_counts=True)
+        state = np.zeros(1 << bits, dtype=np.int8)  # 0: no common shingle, 1: one, 2: several
+        state[used] = np.minimum(count, 2)
+        table = np.zeros(1 << bits, dtype=np.int64)
+        table[slots] = common  # right wherever the slot holds one
+        with np.errstate(over="ignore"):
+            at = (values.view(np.uint64) * _SLOT_MULT) >> np.uint64(64 - bits)
+        held = state[at]
+        keep &= ~((held == 1) & (table[at] == values))
+        shared = np.flatnonzero(held == 2)
+        found = np.minimum(np.searchsorted(common, values[shared]), len(common) - 1)
+        keep[shared] = common[found] != values[shared]
         return keep
 
     def near_candidates(self, field: str = "shingles") -> np.ndarray:

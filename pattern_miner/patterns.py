@@ -161,7 +161,7 @@ def build_pattern(
         content.update(f"{info.name}|{rec.path}|{f.start_line}|{f.end_line}|".encode())
         content.update(rec.lit[f.start:f.end].tobytes())
     n_repos = len({f.repo for f in frags})
-    code_lines = sum(len(set(files[f.file][1].lines[f.start:f.end])) for f in frags) / len(frags)
+    code_lines = sum(f.code_lines for f in frags) / len(frags)
     mean_lines = round(sum(f.end_line - f.start_line + 1 for f in frags) / len(frags))
     ptype = medoid.pattern_type
     return Pattern(

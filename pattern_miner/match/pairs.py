@@ -214,16 +214,10 @@ class PairFinder:
         keep[shared] = common[found] != values[shared]
         return keep
 
-    def near_candidates(self, field: str = "shingles") -> np.ndarray:
-        """LSH over the fragments' shingles of ``field``: "shingles" (structure, every fragment) or
-        "lit_shingles" (literal text, configuration languages: template-heavy files whose structure
-        is mostly common shingles still share their values' shingles with their copies).
-        Returns (a, b) rows of fragment ids, a < b."""
-        self._common[field] = self.common_shingles(field)
-        signed = self.signatures(field, [f.id for f in self.lsh_fragments(field)])
-        return _pairs_of(signed, candidate_pairs(signed.sigs, signed.keys, signed.repos))
-
     def lsh_fragments(self, field: str) -> list[Fragment]:
+        """The fragments LSH signs over ``field``: "shingles" (structure) takes every fragment;
+        "lit_shingles" (literal text) the configuration languages', whose template-heavy files share
+        mostly common structure with each other but their values' shingles with their copies."""
         return [f for f in self.fragments if field == "shingles" or f.language in CONFIG_LANGUAGES]
 
     def signatures(self, field: str, ids: Sequence[int]) -> _Signed:
@@ -419,7 +413,7 @@ class PairFinder:
             exact_codes = np.unique(exact[:, 0] * n + exact[:, 1])
             self._common.update(zip(fields, common, strict=True))
             tasks = [(field, ids, self._common[field]) for field in fields
-                     for ids in self._split_by_file(self.lsh_fragments(field), parts) if ids]
+                     for ids in self._split_by_file(self.lsh_fragments(field), parts)]
             signed = run(_sign_task, tasks) if tasks else []
             wholes = [_Signed.join([s for (f, _, _), s in zip(tasks, signed, strict=True) if f == field])
                       for field in fields if any(f == field for f, _, _ in tasks)]

@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /opt/pattern-miner
 COPY pyproject.toml README.md* ./
-COPY pattern_miner ./pattern_miner
+COPY src ./src
 RUN pip install --no-cache-dir .
 
 ENTRYPOINT ["python", "-m", "pattern_miner", "action"]

@@ -251,7 +251,7 @@ def test_dockerfile_and_action_yml_agree_with_the_entrypoint() -> None:
     assert meta["inputs"]["github-token"]["default"] == "${{ github.token }}"
     assert meta["inputs"]["config"]["default"] == action.DEFAULT_CONFIG
     assert meta["inputs"]["dry-run"]["default"] == "false"
-    source = (ROOT / "pattern_miner" / "action.py").read_text()
+    source = (ROOT / "src" / "pattern_miner" / "action.py").read_text()
     read = set(re.findall(r'get_(?:\w+_)?input\("([a-z-]+)"', source))
     assert read == set(action.INPUTS)  # every declared input is read, and nothing undeclared
 

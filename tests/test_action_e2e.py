@@ -193,6 +193,25 @@ def test_two_runs_create_each_issue_once_then_a_changed_copy_edits_and_comments(
     assert "acme/jobs" in fake.repo(HUB).comments[number][0]["body"]
 
 
+def test_repositories_with_empty_files_are_all_scanned(fake: FakeGitHub, tmp_path: Path) -> None:
+    repos = ["acme/api", "acme/web", "acme/jobs"]
+    for name in repos:
+        fake.add_repo(name, {"deploy.sh": DEPLOY, "Dockerfile": DOCKERFILE, "app/__init__.py": "",
+                             "app/tests/__init__.py": "", ".env.example": ""})
+    ws = workspace(tmp_path, [*repos, "acme/gone"])
+    first = run_action(fake, ws, 1)
+    assert first.code == 0, first.stdout
+    assert first.outputs["repositories-scanned"] == "3"
+    assert int(first.outputs["issues-created"]) >= 2 and len(hub_issues(fake)) >= 2
+    assert "acme/gone" in first.summary and "404" in first.summary
+    for name in repos:
+        assert name not in [f["repo"] for f in json.loads((ws / first.outputs["report-path"]).read_text())["failures"]]
+    fake.clear_requests()
+    second = run_action(fake, ws, 2)
+    assert second.code == 0, second.stdout
+    assert writes(fake) == []
+
+
 def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: Path) -> None:
     repos = ["acme/api", "acme/web"]
     seed_copies(fake, repos)

@@ -320,3 +320,20 @@ def test_empty_repository_is_a_failure(fake: FakeGitHub) -> None:
     source = make_source(fake, explicit("acme/empty"))
     assert scan(source) == {}
     assert source.failures[0].reason == "default branch 'main' not found (empty repository?)"
+
+
+def test_empty_files_are_real_blobs(fake: FakeGitHub, tmp_path: Path) -> None:
+    """GitHub answers an empty blob as content "" (size 0): every Python package has an empty __init__.py."""
+    fake.add_repo("acme/api", {"deploy.sh": DEPLOY, "app/__init__.py": "", "app/config.py": ""})
+    config = explicit("acme/api")
+    source = make_source(fake, config, cache_dir=tmp_path)
+    [snapshot] = scan(source).values()
+    assert source.failures == []
+    files = {f.path: f.data for f in snapshot.files}
+    assert files["app/__init__.py"] == b"" and files["app/config.py"] == b"" and files["deploy.sh"] == DEPLOY.encode()
+    empty = git_blob_sha(b"")
+    assert BlobCache(tmp_path).get_blob(empty) == b""  # cached like any other blob
+    fake.set_file("acme/api", "deploy.sh", DEPLOY + "echo done\n")  # a new head: the empty blob comes from the cache
+    fake.clear_requests()
+    [again] = scan(make_source(fake, config, cache_dir=tmp_path)).values()
+    assert {f.path for f in again.files} == set(files) and empty not in blob_requests(fake)

@@ -340,7 +340,9 @@ class GitHubSource:
 
     def _blob(self, repo: Repository, sha: str) -> bytes:
         blob = self._call(repo.get_git_blob, sha)
-        encoding, content = blob.encoding, _text(blob.content, "blob content")
+        encoding, content = blob.encoding, blob.content
+        if not isinstance(content, str):  # "" is a real blob: an empty file (size 0)
+            raise _Failed(f"malformed response from GitHub: no content for blob {sha[:12]}")
         try:
             data = base64.b64decode(content) if encoding == "base64" else content.encode("utf-8")
         except (binascii.Error, ValueError) as exc:

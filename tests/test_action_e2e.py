@@ -107,7 +107,7 @@ def workspace(tmp_path: Path, repos: list[str]) -> Path:
     return ws
 
 
-def run_action(fake: FakeGitHub, ws: Path, n: int, **inputs: str) -> Run:
+def run_action(fake: FakeGitHub, ws: Path, n: int, api_url: str | None = None, **inputs: str) -> Run:
     runner = ws.parent / f"runner-{n}"
     runner.mkdir()
     env = {
@@ -118,7 +118,7 @@ def run_action(fake: FakeGitHub, ws: Path, n: int, **inputs: str) -> Run:
         "GITHUB_STEP_SUMMARY": str(runner / "summary.md"),
         "GITHUB_REPOSITORY": HUB,
         "GITHUB_TOKEN": fake.token,
-        "GITHUB_API_URL": fake.url,
+        "GITHUB_API_URL": api_url or fake.url,
         "GITHUB_WORKSPACE": str(ws),
         "GITHUB_RUN_ID": "1000",
         "GITHUB_RUN_ATTEMPT": str(n),
@@ -256,6 +256,44 @@ def test_bad_input_fails_with_an_error_annotation(fake: FakeGitHub, tmp_path: Pa
     assert result.code == 1
     assert "::error::input dry-run must be true or false" in result.stdout
     assert "Traceback" not in result.stdout and "❌" in result.summary
+
+
+def _errors(run: Run) -> list[str]:
+    return [line for line in run.stdout.splitlines() if line.startswith("::error")]
+
+
+@pytest.mark.parametrize("case", ["bad token", "other 401", "filter matches nothing", "every repo fails",
+                                  "api unreachable", "issue repo missing", "issues disabled"])
+def test_a_run_that_can_do_nothing_fails_loudly(fake: FakeGitHub, tmp_path: Path, case: str) -> None:
+    repos = ["acme/api", "acme/web"]
+    seed_copies(fake, repos)
+    ws = workspace(tmp_path, repos if case != "every repo fails" else ["acme/gone", "acme/lost"])
+    inputs: dict[str, str] = {}
+    if case == "bad token":
+        inputs["github_token"] = "not-a-token"
+    elif case == "other 401":
+        fake.fail("GET", r"/repos/acme/.*", 401, times=50, body={"message": "Requires authentication"})
+    elif case == "filter matches nothing":
+        inputs["repos"] = "acme/nope"
+    elif case == "issue repo missing":
+        inputs["issue_repo"] = "acme/no-such-repo"
+    elif case == "issues disabled":
+        fake.repo(HUB).has_issues = False
+    api_url = None
+    if case == "api unreachable":
+        api_url = fake.url
+        fake.stop()  # the port is closed now: nothing answers
+    result = run_action(fake, ws, 1, api_url, **inputs)
+    assert result.code != 0, result.stdout
+    assert len(_errors(result)) == 1, result.stdout
+    assert "Traceback" not in result.stdout and "❌" in result.summary
+    expected = {"bad token": "rejected the token", "other 401": "Requires authentication",
+                "filter matches nothing": "matches none", "every repo fails": "no repository could be scanned",
+                "api unreachable": "cannot reach", "issue repo missing": "acme/no-such-repo",
+                "issues disabled": "issues are disabled"}[case]
+    assert expected in _errors(result)[0], _errors(result)
+    if case != "api unreachable":
+        assert writes(fake) == []
 
 
 def test_dockerfile_and_action_yml_agree_with_the_entrypoint() -> None:

@@ -17,10 +17,20 @@ from dataclasses import replace
 
 from pattern_miner.config import Config
 from pattern_miner.console import Console
+from pattern_miner.errors import SourceError
 from pattern_miner.match.cluster import group_pairs
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.match.pairs import PairFinder
-from pattern_miner.model import Pattern, RepoInfo, ScanReport, ScanStats, Skip, Source, SourceFile
+from pattern_miner.model import (
+    Pattern,
+    RepoFailure,
+    RepoInfo,
+    ScanReport,
+    ScanStats,
+    Skip,
+    Source,
+    SourceFile,
+)
 from pattern_miner.patterns import build_pattern
 from pattern_miner.shard import FileRecord, Shard, build_shard
 
@@ -169,6 +179,15 @@ def match_shards(
     return patterns, stats
 
 
+def nothing_scanned(failures: Sequence[RepoFailure], shown: int = 3) -> str:
+    """One line for a scan that read no repository at all."""
+    if not failures:
+        return "no repository to scan: the configuration and filters select none"
+    reasons = "; ".join(f"{f.repo}: {f.reason}" for f in failures[:shown])
+    more = f" (and {len(failures) - shown} more)" if len(failures) > shown else ""
+    return f"no repository could be scanned, all {len(failures)} failed: {reasons}{more}"
+
+
 def scan(
     source: Source,
     config: Config,
@@ -184,6 +203,8 @@ def scan(
     if pattern_type is not None and pattern_type not in config.pattern_types:
         config.threshold(pattern_type)  # raises ConfigError naming the known types
     shards = build_shards(source, console=console, jobs=jobs, pattern_type=pattern_type)
+    if not shards:
+        raise SourceError(nothing_scanned(source.failures))
     patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
     skips: list[Skip] = [s for shard in shards for s in shard.skips]
     stats = ScanStats(

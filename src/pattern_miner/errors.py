@@ -2,8 +2,9 @@
 
 PatternMinerError            base: a message fit to show the user in one line
 ├── ConfigError              config/repositories.json is missing, not JSON, or invalid
-├── SourceError              a repository or directory cannot be read at all
-└── UsageError               the command line asks for something impossible
+├── SourceError              nothing can be read: a rejected token, an unreachable API, no repository scanned
+├── PublishError             the issue repository cannot hold issues (not found, issues disabled, no access)
+└── UsageError               the command line, the Action's inputs or a filter ask for something impossible
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ class ConfigError(PatternMinerError):
 
 
 class SourceError(PatternMinerError):
+    pass
+
+
+class PublishError(PatternMinerError):
     pass
 
 

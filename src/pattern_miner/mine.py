@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pattern_miner.console import Console
-from pattern_miner.errors import UsageError
+from pattern_miner.errors import PublishError, UsageError
 from pattern_miner.model import Pattern, ScanReport, Source
 from pattern_miner.publish import privacy
 from pattern_miner.publish.issues import Action, EnsureResult, IssueSpec, ensure_issues
@@ -28,6 +28,7 @@ from pattern_miner.publish.tracker import (
     DEFAULT_API_URL,
     ExistingIssue,
     GitHubTracker,
+    describe_github_error,
     github_client,
     is_loopback_url,
 )
@@ -98,7 +99,11 @@ def _source(settings: MiningSettings, config: Any, console: Console) -> Source:
             raise UsageError("a local scan needs repository paths or --root")
         if settings.repos:
             wanted = {r.lower() for r in settings.repos}
-            repos = [r for r in repos if r[0].lower() in wanted]
+            chosen = [r for r in repos if r[0].lower() in wanted]
+            if not chosen:
+                raise UsageError(f"the repository filter ({', '.join(settings.repos)}) matches none of the "
+                                 f"{len(repos)} repositories given")
+            repos = chosen
         return LocalSource(repos, config, console=console)
     if settings.source != "github":
         raise UsageError(f"unknown source {settings.source!r} (github or local)")
@@ -185,8 +190,12 @@ class _Run:
                 return True
         return not self.private.get(repo, False)
 
-    def load_target(self, repo: str) -> None:
-        """Visibility and the bot's issues of one target repository (read-only; also in a dry run)."""
+    def load_target(self, repo: str, *, required: bool = False) -> None:
+        """Visibility and the bot's issues of one target repository (read-only; also in a dry run).
+
+        A target that cannot hold issues (not found, issues disabled, token rejected) is left out with a
+        warning; when it is ``required`` (the one central issue repository) nothing could be published,
+        so the run stops with a ``PublishError`` before anything is scanned or written."""
         if repo in self.private or repo in self.unusable:
             return
         if self.tracker is None or repo == PREVIEW_TARGET:
@@ -196,11 +205,19 @@ class _Run:
         from requests import RequestException
 
         try:
-            self.private[repo] = self.tracker.is_private(repo)
-            self.existing += self.tracker.list_issues(repo, self.s.labels[0])
+            target = self.tracker.target(repo)
+            if not target.has_issues:
+                reason = "issues are disabled in it (410)"
+            else:
+                self.private[repo] = target.private
+                self.existing += self.tracker.list_issues(repo, self.s.labels[0])
+                return
         except (GithubException, RequestException) as exc:
-            self.unusable.add(repo)
-            self.warn(f"cannot publish issues to {repo}: {getattr(exc, 'status', None) or exc}")
+            reason = describe_github_error(exc)
+        self.unusable.add(repo)
+        if required:
+            raise PublishError(f"cannot open issues in {repo}: {reason}")
+        self.warn(f"cannot publish issues to {repo}: {reason}")
 
 
 def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
@@ -214,6 +231,11 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
     config = _config(settings, console)
     source = _source(settings, config, console)
 
+    if settings.issue_target == "central" and not settings.issue_repo and not settings.dry_run:
+        raise UsageError("no repository to open issues in: set issue-repo (or run inside a workflow)")
+    if settings.issue_target == "central":  # before the scan: a run that cannot publish fails fast
+        run.load_target(settings.issue_repo or PREVIEW_TARGET, required=True)
+
     from pattern_miner.engine import scan
 
     report = scan(source, config, console=console, jobs=settings.jobs,
@@ -221,14 +243,10 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
     failed = {f.repo for f in report.failures}
     ranked = sorted(report.opportunities, key=lambda p: (-p.score, p.id))
 
-    if settings.issue_target == "central" and not settings.issue_repo and not settings.dry_run:
-        raise UsageError("no repository to open issues in: set issue-repo (or run inside a workflow)")
     # every target that may hold one of our issues: also those whose patterns are gone (to close them)
     if settings.issue_target == "per-repo":
         for repo in sorted({r.name for r in report.repositories} - failed):
             run.load_target(repo)
-    else:
-        run.load_target(settings.issue_repo or PREVIEW_TARGET)
 
     # history: computed in a preview copy of the state file; the real one is written by apply()
     from pattern_miner.state import StateStore, default_state_path

@@ -37,6 +37,26 @@ class ExistingIssue:
         return parse_marker(self.body)
 
 
+@dataclass(frozen=True)
+class TargetRepo:
+    private: bool
+    has_issues: bool
+
+
+def describe_github_error(exc: Exception) -> str:
+    """One short line for a failed GitHub call (never the transport's own multi-part text)."""
+    status = getattr(exc, "status", None)
+    if isinstance(status, int):
+        data = getattr(exc, "data", None)
+        message = data.get("message") if isinstance(data, dict) else None
+        text = " ".join(str(message).split())[:160] if message else ""
+        known = {401: "GitHub rejected the token", 403: "the token may not do this", 404: "not found, or the token "
+                 "cannot see it", 410: "issues are disabled in it"}
+        what = known.get(status, "GitHub refused")
+        return f"{what} ({status}{': ' + text if text and status not in (404, 410) else ''})"
+    return f"cannot reach GitHub ({type(exc).__name__})"
+
+
 def is_loopback_url(api_url: str) -> bool:
     host = urlsplit(api_url).hostname or ""
     if host == "localhost":
@@ -96,6 +116,11 @@ class GitHubTracker:
 
     def is_private(self, repo: str) -> bool:
         return bool(self._repo(repo).private)
+
+    def target(self, repo: str) -> TargetRepo:
+        """What decides whether and how the bot may publish into ``repo``."""
+        found = self._repo(repo)
+        return TargetRepo(private=bool(found.private), has_issues=found.has_issues is not False)
 
     def list_issues(self, repo: str, label: str) -> list[ExistingIssue]:
         """Every issue (open and closed, not pull requests) carrying ``label``."""

@@ -11,7 +11,9 @@ limit exceeded" -> wait until ``x-ratelimit-reset``). ``_Retry`` only adds an in
 a wait longer than ``max_wait`` fails that repository instead of stalling the run.
 
 A repository that cannot be read becomes a ``RepoFailure`` (and a console warning); the run goes on.
-Only a rejected token (401) stops it, as a ``SourceError``.
+What makes every repository unreadable stops it at once, as a ``SourceError``: a rejected token (any
+401), or an API that cannot be reached before anything was read. A ``repos`` filter that matches no
+configured repository is a ``UsageError``.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from typing import Any, TypeVar
 import requests
 from github import Auth, Consts, Github, GithubException, GithubRetry
 from github.GithubException import (
-    BadCredentialsException,
     RateLimitExceededExceedsMaxWait,
     RateLimitExceededException,
     UnknownObjectException,
@@ -43,7 +44,7 @@ from github.Repository import Repository
 
 from pattern_miner.config import Config, OwnerSpec
 from pattern_miner.console import Console
-from pattern_miner.errors import SourceError
+from pattern_miner.errors import SourceError, UsageError
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
 from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, blob_matches
 
@@ -147,6 +148,8 @@ class GitHubSource:
         self._requests = 0
         self._lock = threading.Lock()
         self._viewer: str | None = None
+        self._reached = False  # some repository or owner was read: the API is there
+        self.base_url = base_url
 
     @property
     def failures(self) -> list[RepoFailure]:
@@ -184,13 +187,23 @@ class GitHubSource:
                 progress.close()
 
     def _guarded(self, name: str, work: Callable[..., T], *args: Any) -> T | None:
+        """``work`` for one repository or owner: its failure is recorded and the run goes on, except
+        when no repository can be read at all (a rejected token; an API that cannot be reached before
+        anything was read), which stops the run at once instead of failing every repository in turn."""
         try:
-            return work(*args)
-        except BadCredentialsException as exc:
-            raise SourceError(f"GitHub rejected the token (401 {_message(exc) or 'Bad credentials'})") from None
-        except Exception as exc:  # one repository (or owner) must never stop the run
+            result = work(*args)
+        except GithubException as exc:
+            if exc.status == 401:  # "Bad credentials", "Requires authentication", an expired token ...
+                raise SourceError(f"GitHub rejected the token (401 {_message(exc) or 'Unauthorized'})") from None
             self._fail(name, self._reason(exc))
             return None
+        except Exception as exc:  # one repository (or owner) must never stop the run
+            if _unreachable(exc) and not self._reached:
+                raise SourceError(f"cannot reach the GitHub API at {self.base_url}: {self._reason(exc)}") from None
+            self._fail(name, self._reason(exc))
+            return None
+        self._reached = True
+        return result
 
     def _targets(self) -> list[_Target]:
         targets: dict[str, _Target] = {}
@@ -203,10 +216,14 @@ class GitHubSource:
         if not self.repos:
             return list(targets.values())
         wanted = [w.lower() for w in self.repos]
+        chosen = [t for key, t in targets.items() if any(fnmatch.fnmatchcase(key, w) for w in wanted)]
+        if targets and not chosen:
+            raise UsageError(f"the repository filter ({', '.join(self.repos)}) matches none of the "
+                             f"{len(targets)} configured repositories")
         for pattern in wanted:
             if self.console is not None and not any(fnmatch.fnmatchcase(k, pattern) for k in targets):
                 self.console.warn(f"repository filter {pattern!r} matches no configured repository")
-        return [t for key, t in targets.items() if any(fnmatch.fnmatchcase(key, w) for w in wanted)]
+        return chosen
 
     def _discovered(self, spec: OwnerSpec) -> list[_Meta]:
         return list(self._discover(spec))
@@ -372,6 +389,13 @@ class GitHubSource:
         if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
             return f"malformed response from GitHub ({type(exc).__name__})"
         return f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))}"
+
+
+def _unreachable(exc: Exception) -> bool:
+    """A failure to connect at all (refused, DNS, TLS, timeouts), after the retries: not an HTTP answer."""
+    if isinstance(exc, requests.exceptions.RetryError):
+        return False  # the server answered, with 5xx
+    return isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout)
 
 
 def _meta(repo: Repository) -> _Meta:

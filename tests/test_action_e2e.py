@@ -231,6 +231,10 @@ def test_dry_run_writes_nothing_and_still_reports(fake: FakeGitHub, tmp_path: Pa
     assert result.code == 0, result.stdout
     assert writes(fake) == [] and hub_issues(fake) == []
     assert result.outputs["issues-created"] == "0" and int(result.outputs["extraction-opportunities"]) >= 2
+    assert int(result.outputs["would-create"]) == int(result.outputs["extraction-opportunities"])
+    assert (result.outputs["would-update"], result.outputs["would-close"]) == ("0", "0")
+    real = run_action(fake, workspace(tmp_path, repos), 2)  # the real run does what the dry run said
+    assert real.outputs["issues-created"] == real.outputs["would-create"] == result.outputs["would-create"]
     assert "dry run" in result.summary and "Issues this run would write" in result.summary
     assert result.summary.count("<!-- pattern-miner:id=") == int(result.outputs["extraction-opportunities"])
 

@@ -29,6 +29,8 @@ from pattern_miner.state import StateStore
 from tests.fakes.devnexus import FakeDevNexus
 from tests.fakes.github import FakeGitHub
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @contextmanager
 def serve(app: FastAPI) -> Iterator[str]:
@@ -339,10 +341,14 @@ def test_real_pipeline_end_to_end(tmp_path: Path) -> None:
         assert (
             one["status"] == "completed" and one["repositories_scanned"] == 1 and one["patterns_found"] == 0
         )
-        none = http.post("/api/mine-patterns", params={"wait": "true", "repos": "acme/nope"}).json()
-        assert none["status"] == "failed" and "no repositories[].path" in none["error"]
-        refused = http.post("/api/mine-patterns", params={"wait": "true", "dry_run": "false"}).json()
-        assert refused["error"] == "publishing needs GITHUB_TOKEN"
+        none = http.post("/api/mine-patterns", params={"wait": "true", "repos": "acme/nope"})
+        assert none.status_code == 422 and "no repositories[].path" in none.json()["detail"]
+        refused = http.post("/api/mine-patterns", params={"wait": "true", "dry_run": "false"})
+        assert refused.status_code == 422 and refused.json()["detail"] == "publishing needs GITHUB_TOKEN"
+        config.write_text("{broken")  # a broken config: the answer says why, and no run is started
+        broken = http.post("/api/mine-patterns")
+        assert broken.status_code == 422 and broken.json()["detail"].startswith(f"{config}: not valid JSON")
+        assert [r["run_id"] for r in http.get("/api/runs").json()["runs"]] == [one["run_id"], body["run_id"]]
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
@@ -388,6 +394,38 @@ def test_seed_commands_as_written(tmp_path: Path) -> None:
             assert done["repositories_scanned"] == 2 and done["extraction_opportunities"] >= 1
             assert http.get("/api/patterns").json()["total"] >= 1
         assert (tmp_path / ".pattern-miner-cache").is_dir()  # the CLI's default cache directory
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_readme_service_commands_work_on_the_demo(tmp_path: Path) -> None:
+    """The README's service commands, as written, from the checkout: the demo config, no token."""
+    readme = (ROOT / "README.md").read_text()
+    assert "CONFIG=examples/demo-config.json uvicorn pattern_miner.app:app --port 8081" in readme
+    assert "curl -X POST 'http://localhost:8081/api/mine-patterns?wait=true'" in readme
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "API_TOKEN", "CONFIG", "CACHE_DIR")}
+    env.update(CONFIG="examples/demo-config.json", CACHE_DIR=str(tmp_path / "cache"))
+    server = subprocess.Popen([str(Path(sys.executable).parent / "uvicorn"), "pattern_miner.app:app", "--port",
+                               str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            for _ in range(300):
+                try:
+                    if http.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            out = subprocess.run(["curl", "-sS", "-X", "POST", f"http://localhost:{port}/api/mine-patterns?wait=true"],
+                                 capture_output=True, text=True, timeout=120, check=True)
+            body = json.loads(out.stdout)
+            assert body["status"] == "completed", body
+            assert body["repositories_scanned"] == 5 and body["extraction_opportunities"] >= 3
+            assert http.get("/api/patterns/deployment").json()["total"] >= 1
     finally:
         server.terminate()
         server.wait(10)

@@ -28,7 +28,7 @@ INPUTS = (
 )
 OUTPUTS = (
     "repositories-scanned", "patterns-found", "extraction-opportunities", "issues-created", "issues-updated",
-    "report-path",
+    "would-create", "would-update", "would-close", "report-path",
 )
 DEFAULT_CONFIG = "config/repositories.json"
 DEFAULT_CACHE = ".pattern-miner-cache"
@@ -111,6 +111,10 @@ def run(args: Any, console: Console, env: Mapping[str, str] | None = None) -> in
         # a dry run writes nothing (done() is 0): the would-be issues are in the summary
         "issues-created": result.issues.done("created") if result.issues else 0,
         "issues-updated": result.issues.done("updated") + result.issues.done("reopened") if result.issues else 0,
+        # what the run writes (a real run) or would write (a dry run): a workflow can read it either way
+        "would-create": result.issues.get("created") if result.issues else 0,
+        "would-update": result.issues.get("updated") + result.issues.get("reopened") if result.issues else 0,
+        "would-close": result.issues.get("closed") if result.issues else 0,
         "report-path": _for_host(result.report_path or "", env),
     }
     for name in OUTPUTS:

@@ -107,6 +107,7 @@ def mining_settings(service: ServiceSettings, request: MineRequest, run_id: str)
     from pattern_miner.mine import MiningSettings
 
     config_path = str(service.config_path)
+    config = load_config(config_path)  # a broken config is the request's answer, not a failed run later
     repos = tuple(request.repos or ())
     local_paths: tuple[str, ...] = ()
     dry_run = service.dry_run if request.dry_run is None else request.dry_run
@@ -115,7 +116,7 @@ def mining_settings(service: ServiceSettings, request: MineRequest, run_id: str)
             raise UsageError("publishing needs GITHUB_TOKEN")
         dry_run = True
         wanted = {r.lower() for r in repos}
-        specs = [r for r in load_config(config_path).repositories if r.path]
+        specs = [r for r in config.repositories if r.path]
         local_paths = tuple(r.path for r in specs if r.path and (not wanted or r.repo.lower() in wanted))
         if not local_paths:
             raise UsageError(
@@ -212,22 +213,32 @@ class Service:
         self.runs: dict[str, RunRecord] = {}
         self.current: str | None = None
 
-    def start(self, request: MineRequest) -> RunRecord:
+    def start(self, request: MineRequest) -> tuple[RunRecord, Any]:
+        """Take the run lock and build the run's settings. A request the configuration cannot serve (a
+        broken config file, no repository to scan) is answered 422 with the reason, before any run starts."""
         if not self.lock.acquire(blocking=False):
             raise HTTPException(409, {"error": "a mining run is already in progress", "run_id": self.current})
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        record = RunRecord(run_id=f"{stamp}-{secrets.token_hex(3)}", request=request)
+        run_id = f"{stamp}-{secrets.token_hex(3)}"
+        try:
+            settings = self.settings_factory(request, run_id)
+        except PatternMinerError as exc:
+            self.lock.release()
+            raise HTTPException(422, str(exc)) from None
+        except BaseException:
+            self.lock.release()
+            raise
+        record = RunRecord(run_id=run_id, request=request)
         self.current = record.run_id
         self.runs[record.run_id] = record
         for old in list(self.runs)[:-KEEP_RUNS]:
             del self.runs[old]
-        return record
+        return record, settings
 
-    def execute(self, record: RunRecord) -> None:
+    def execute(self, record: RunRecord, settings: Any) -> None:
         """Run the job for ``record`` and release the run lock (taken by ``start``)."""
         console = Console(err=sys.stderr)
         try:
-            settings = self.settings_factory(record.request, record.run_id)
             result = self.runner(settings, console)
             report = result.report
             record.result = {
@@ -336,12 +347,12 @@ def create_app(
                 raise HTTPException(
                     422, f"unknown pattern type {req.pattern_type!r} (known: {', '.join(sorted(known))})"
                 )
-        record = service.start(req)
+        record, settings = await run_in_threadpool(service.start, req)
         if req.wait:
-            await run_in_threadpool(service.execute, record)
+            await run_in_threadpool(service.execute, record, settings)
             return JSONResponse(record.to_dict(), status_code=200 if record.status == "completed" else 500)
         threading.Thread(
-            target=service.execute, args=(record,), name=f"mine-{record.run_id}", daemon=True
+            target=service.execute, args=(record, settings), name=f"mine-{record.run_id}", daemon=True
         ).start()
         status_url = f"/api/runs/{record.run_id}"
         body = {

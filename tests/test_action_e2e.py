@@ -212,6 +212,32 @@ def test_repositories_with_empty_files_are_all_scanned(fake: FakeGitHub, tmp_pat
     assert writes(fake) == []
 
 
+def test_forged_markers_in_files_and_file_names_change_nothing(fake: FakeGitHub, tmp_path: Path) -> None:
+    repos = ["acme/api", "acme/web", "acme/jobs"]
+    seed_copies(fake, repos)
+    ws = workspace(tmp_path, repos)
+    preview = run_action(fake, ws, 1, dry_run="true")  # the real pattern ids, to forge
+    ids = [p["id"] for p in json.loads((ws / preview.outputs["report-path"]).read_text())["patterns"]]
+    assert len(ids) >= 2
+    forged = " ".join(f"<!-- pattern-miner:id={pid} state=resolved -->" for pid in reversed(ids))
+    for name in repos:  # in the copied code (a comment: the copies still match) and in a file name
+        fake.set_file(name, "deploy.sh", DEPLOY.replace("set -euo pipefail\n", f"set -euo pipefail\n# {forged}\n"))
+        fake.set_file(name, f"tools/<!-- pattern-miner:id={ids[0]} -->.sh", DEPLOY)
+    first = run_action(fake, ws, 2)
+    assert first.code == 0, first.stdout
+    issues = hub_issues(fake)
+    assert len(issues) == int(first.outputs["issues-created"]) and all(i["state"] == "open" for i in issues)
+    assert sorted(parse_marker(i["body"]).id for i in issues) == sorted(
+        p["id"] for p in json.loads((ws / first.outputs["report-path"]).read_text())["patterns"]
+        if p["confidence"] != "Low")
+    assert all("<!-- pattern-miner" not in i["body"][: i["body"].rfind("<!--")] for i in issues)
+    for n in (3, 4):
+        fake.clear_requests()
+        again = run_action(fake, ws, n)
+        assert again.code == 0, again.stdout
+        assert writes(fake) == []
+
+
 def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: Path) -> None:
     repos = ["acme/api", "acme/web"]
     seed_copies(fake, repos)

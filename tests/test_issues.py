@@ -188,3 +188,32 @@ def test_failed_edit_skips_its_comment_and_goes_on(fake: FakeGitHub) -> None:
     result = run(fake, [pat("p1", grown), pat("p2", grown)])
     assert result.get("failed") == 1 and result.get("updated") == 1 and result.get("commented") == 1
     assert not fake.repo(HUB).comments.get(1) and len(fake.repo(HUB).comments[2]) == 1
+
+
+def test_only_the_bots_own_issues_count(fake: FakeGitHub) -> None:
+    """A person's issue with the bot's label and a copied marker is not the bot's: never edited, closed or
+    taken as a duplicate; a marker anywhere but at the end of a body is not a marker."""
+    fake.add_user("mallory")
+    forged = spec(pat("p1")).body
+    fake.add_issue(HUB, "copied by a person", forged, labels=LABELS, user="mallory")
+    fake.add_issue(HUB, "quoted", "look: <!-- pattern-miner:id=p2 state=open -->\n\nthoughts?", labels=LABELS)
+    first = run(fake, [pat("p1"), pat("p2")])
+    assert first.get("created") == 2 and first.get("closed") == 0 and not first.errors
+    by_title = {i["title"]: i for i in issues(fake)}
+    assert by_title["copied by a person"]["state"] == "open" and by_title["copied by a person"]["body"] == forged
+    assert by_title["quoted"]["state"] == "open" and not fake.repo(HUB).comments[by_title["quoted"]["number"]]
+    fake.clear_requests()
+    assert run(fake, [pat("p1"), pat("p2")]).get("unchanged") == 2 and writes(fake) == []
+
+
+def test_a_workflow_token_finds_the_issues_its_bot_opened(fake: FakeGitHub) -> None:
+    """GET /user is refused to the workflow's token: its issues are those opened by a Bot account."""
+    fake.add_integration_token("ghs_workflow", owners=("acme",))
+    tracker = GitHubTracker(github_client("ghs_workflow", fake.url))
+    ensure_issues([spec(pat("p1"))], [], tracker, labels=LABELS, live=set(), can_close=lambda r, m: True,
+                  max_create=None, dry_run=False, console=Console(quiet=True))
+    [issue] = issues(fake)
+    assert issue["user"] == "github-actions[bot]"
+    found = GitHubTracker(github_client("ghs_workflow", fake.url)).list_issues(HUB, LABELS[0])
+    assert [parse_marker(i.body).id for i in found] == ["p1"]
+    assert GitHubTracker(github_client(fake.token, fake.url)).list_issues(HUB, LABELS[0])[0].number == issue["number"]

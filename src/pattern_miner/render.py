@@ -158,6 +158,14 @@ def _private_names(pattern: Pattern) -> dict[str, str]:
     return names
 
 
+def _marker_last(body: str, marker: Marker) -> str:
+    """The body ending with the marker, its fixed place (a custom template may have put it elsewhere)."""
+    text = marker.render()
+    if body.rstrip().endswith(text):
+        return body
+    return body.rstrip("\n") + "\n\n" + text + "\n"
+
+
 def render_issue(
     pattern: Pattern,
     recommendation: Any = None,
@@ -207,6 +215,7 @@ def render_issue(
             body = templates.render(
                 "issue_body.md.j2", **base, occurrences=views, more_copies=len(pattern.occurrences) - len(occs), excerpt=excerpt
             )
+            body = _marker_last(body, marker)
             if len(body) <= BODY_LIMIT:
                 return RenderedIssue(pattern.id, title, body, marker, redact and private_count > 0)
     tail = "\n\n_(truncated)_\n\n" + marker.render() + "\n"

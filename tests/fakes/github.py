@@ -119,6 +119,7 @@ class FakeRepo:
 class Token:
     login: str
     write: bool = True
+    integration: bool = False  # an app's or the workflow's token: GET /user is refused, issues are by a Bot
 
 
 @dataclass
@@ -234,6 +235,15 @@ class FakeGitHub:
     def add_token(self, token: str, login: str, *, write: bool = True) -> None:
         self.add_user(login)
         self.state.tokens[token] = Token(login, write)
+
+    def add_integration_token(self, token: str, login: str = "github-actions[bot]",
+                              owners: tuple[str, ...] = ()) -> None:
+        """A GitHub App installation token (the workflow's GITHUB_TOKEN is one): it acts as a Bot account,
+        can read the private repositories of ``owners``, and is refused ``GET /user`` with 403."""
+        self._account(login, "Bot")
+        for owner in owners:
+            self.state.accounts[owner.lower()].members.add(login)
+        self.state.tokens[token] = Token(login, True, integration=True)
 
     def add_repo(
         self,
@@ -690,7 +700,10 @@ def _comment_json(ctx: _Ctx, repo: FakeRepo, number: int, comment: dict[str, Any
 # -- endpoints -------------------------------------------------------------------------------------
 
 def _user(ctx: _Ctx) -> Any:
-    return _account_json(ctx, ctx.fake.state.accounts[ctx.login().lower()], full=True)
+    login = ctx.login()
+    if ctx.viewer is not None and ctx.viewer.integration:
+        raise HttpError(403, "Resource not accessible by integration")
+    return _account_json(ctx, ctx.fake.state.accounts[login.lower()], full=True)
 
 
 def _get_user(ctx: _Ctx, login: str) -> Any:

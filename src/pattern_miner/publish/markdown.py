@@ -4,7 +4,9 @@
 - no raw HTML (``<``, ``>`` and ``&`` become entities outside code),
 - no fences opened by the text itself (a line starting with ``` is escaped),
 - code is fenced with a backtick run longer than any inside it,
-- links only to github.com and package registries; any other URL is shown as inert code.
+- links only to github.com and package registries; any other URL is shown as inert code;
+- no HTML comment can start in it: ``<!--`` is broken by a zero-width space, also inside code, so text
+  from a repository or the model can never carry (or forge) the bot's hidden marker.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from urllib.parse import quote
 from pattern_miner.links import allowed_url
 
 ZWJ = "\u200d"
+ZWSP = "\u200b"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _LINK_OR_URL = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)|(https?://[^\s<>()\[\]`]+)")
@@ -30,9 +33,14 @@ def _plain(text: str) -> str:
     return _REF.sub("#" + ZWJ, text)
 
 
+def no_comment(text: str) -> str:
+    """``text`` with every ``<!--`` broken, so it can open no HTML comment (and hide no marker)."""
+    return text.replace("<!--", "<!" + ZWSP + "--")
+
+
 def code_span(text: str) -> str:
     """Inline code, safe for any content."""
-    text = _CONTROL.sub("", text).replace("\r", "").replace("\n", " ")
+    text = no_comment(_CONTROL.sub("", text).replace("\r", "").replace("\n", " "))
     if not text:
         return ""
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
@@ -82,7 +90,7 @@ def md_text(text: str | None, *, inline: bool = False, links: bool = True, limit
 
 def fence(code: str, language: str = "") -> str:
     """A fenced code block that nothing inside it can close."""
-    code = _CONTROL.sub("", code.replace("\r\n", "\n").replace("\r", "\n")).rstrip("\n")
+    code = no_comment(_CONTROL.sub("", code.replace("\r\n", "\n").replace("\r", "\n")).rstrip("\n"))
     longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, longest + 1)
     lang = re.sub(r"[^A-Za-z0-9_+.-]", "", language)[:20]

@@ -5,6 +5,10 @@
 ``repos`` and ``copies`` are short hashes, never names, so a marker can sit in a public issue about a
 pattern with private copies: ``copies`` is ``key-hash:text-hash`` per occurrence, enough to tell which
 copies were added, removed or changed since the issue was last written.
+
+Only the bot's own marker counts: the one that ENDS the body (its fixed place). Repository content and
+model text rendered into a body can never carry one, because every ``<!--`` in them is neutralised
+(``publish.markdown``), and a marker anywhere else in a body is ignored.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pattern_miner.model import Occurrence, Pattern
 PREFIX = "pattern-miner:"
 HASH_LEN = 10  # hex digits: collisions among one pattern's copies are negligible at this length
 _MARKER_RE = re.compile(r"<!--\s*pattern-miner:(?P<fields>[^>]*?)\s*-->")
+_FINAL_MARKER_RE = re.compile(r"<!--\s*pattern-miner:(?P<fields>[^>]*?)\s*-->\s*\Z")
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9_.:,+=/-]*$")
 
 
@@ -83,10 +88,10 @@ class Marker:
 
 
 def parse_marker(body: str | None) -> Marker | None:
-    """The marker in an issue body, or None when the issue is not one of ours."""
+    """The marker that ends an issue body, or None when the body does not end with one."""
     if not body:
         return None
-    match = _MARKER_RE.search(body)
+    match = _FINAL_MARKER_RE.match(body, max(0, body.rfind("<!--")))
     if not match:
         return None
     values: dict[str, str] = {}
@@ -112,9 +117,10 @@ def parse_marker(body: str | None) -> Marker | None:
 
 
 def replace_marker(body: str, marker: Marker) -> str:
-    """``body`` with its marker swapped for ``marker`` (appended when it had none)."""
-    if _MARKER_RE.search(body):
-        return _MARKER_RE.sub(lambda _m: marker.render(), body, count=1)
+    """``body`` with its final marker swapped for ``marker`` (appended when it ends with none)."""
+    found = _FINAL_MARKER_RE.search(body)
+    if found:
+        return body[: found.start()] + marker.render() + "\n"
     return body.rstrip("\n") + "\n\n" + marker.render() + "\n"
 
 

@@ -31,6 +31,8 @@ class ExistingIssue:
     state: str  # open | closed
     state_reason: str | None = None  # completed | not_planned | reopened | duplicate | None
     url: str = ""
+    author: str = ""  # the login that opened it
+    author_type: str = ""  # User | Bot | Organization
 
     @property
     def marker(self) -> Marker | None:
@@ -94,6 +96,7 @@ class GitHubTracker:
     writes: int = 0
     _repos: dict[str, Any] = field(default_factory=dict)
     _issues: dict[tuple[str, int], Any] = field(default_factory=dict)
+    _viewer: str | None = None  # "" once known to be an integration's token
 
     def _repo(self, name: str) -> Any:
         if name not in self._repos:
@@ -112,7 +115,29 @@ class GitHubTracker:
             state=issue.state,
             state_reason=issue.state_reason,
             url=issue.html_url or "",
+            author=(issue.user.login or "") if issue.user is not None else "",
+            author_type=(issue.user.type or "") if issue.user is not None else "",
         )
+
+    def viewer(self) -> str | None:
+        """The login of the token's user; None for an app's or the workflow's token (``GET /user`` is
+        refused to integrations: their issues are opened by a Bot account)."""
+        if self._viewer is None:
+            self.reads += 1
+            try:
+                self._viewer = self.gh.get_user().login or ""
+            except GithubException:
+                self._viewer = ""
+        return self._viewer or None
+
+    def is_ours(self, issue: ExistingIssue) -> bool:
+        """Opened by this bot: by the token's own user, or by a Bot account (the workflow token's
+        github-actions[bot], a GitHub App). A person's issue is never taken for the bot's, whatever
+        marker and label it carries."""
+        if issue.author_type == "Bot":
+            return True
+        viewer = self.viewer()
+        return viewer is not None and issue.author.lower() == viewer.lower()
 
     def is_private(self, repo: str) -> bool:
         return bool(self._repo(repo).private)
@@ -123,12 +148,14 @@ class GitHubTracker:
         return TargetRepo(private=bool(found.private), has_issues=found.has_issues is not False)
 
     def list_issues(self, repo: str, label: str) -> list[ExistingIssue]:
-        """Every issue (open and closed, not pull requests) carrying ``label``."""
+        """Every issue the bot opened (open and closed, not pull requests) carrying ``label``."""
         out = []
         self.reads += 1
         for issue in self._repo(repo).get_issues(state="all", labels=[label], sort="created", direction="asc"):
             if issue.pull_request is None:
-                out.append(self._existing(repo, issue))
+                existing = self._existing(repo, issue)
+                if self.is_ours(existing):
+                    out.append(existing)
         return out
 
     def search_marker(self, repo: str, pattern_id: str) -> list[ExistingIssue]:
@@ -139,7 +166,9 @@ class GitHubTracker:
         for issue in self.gh.search_issues(query):
             marker = parse_marker(issue.body)
             if marker and marker.id == pattern_id and issue.pull_request is None:
-                found.append(self._existing(repo, issue))
+                existing = self._existing(repo, issue)
+                if self.is_ours(existing):
+                    found.append(existing)
         return found
 
     def label_names(self, repo: str) -> set[str]:

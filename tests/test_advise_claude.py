@@ -12,7 +12,8 @@ import anthropic
 import pytest
 
 from pattern_miner.advise import DEFAULT_MODEL, AdviceSettings, advise
-from pattern_miner.advise.claude import MAX_CONSECUTIVE_FAILURES, TOOL_NAME
+from pattern_miner.advise.claude import MAX_CONSECUTIVE_FAILURES, TOOL_NAME, output_schema
+from pattern_miner.advise.models import USAGE_LANGUAGES
 from pattern_miner.console import Console
 from pattern_miner.model import Occurrence, Pattern
 from tests.fakes.anthropic import (
@@ -122,7 +123,34 @@ def test_a_tool_use_answer_is_accepted_after_an_endpoint_rejects_output_config(a
     assert "output_config" in first.body and "output_config" not in second.body
     assert second.body["tool_choice"] == {"type": "tool", "name": TOOL_NAME}
     assert second.body["tools"][0]["input_schema"]["properties"]["library_name"]["type"] == "string"
+    assert second.body["tools"][0]["input_schema"] == first.body["output_config"]["format"]["schema"]
     assert len(result.warnings) == 1 and "tool use" in result.warnings[0]
+
+
+def test_the_schema_sent_lists_the_languages_and_bounds_the_indexes_by_the_copies(api: FakeAnthropic) -> None:
+    two = Pattern(**{**deploy_pattern().__dict__, "id": "p2", "occurrences": deploy_pattern().occurrences[:2]})
+    api.responder = lambda _r: message([json_block(good_answer(components=[
+        {"name": "Shared", "description": "d", "occurrences": [0, 1]}]))])
+    result = advise([deploy_pattern(), two], settings(api))
+    assert {r.source for r in result.recommendations.values()} == {"claude"}
+    three, two_copies = (r.body["output_config"]["format"]["schema"] for r in api.messages_requests)
+    assert three["properties"]["usage_language"]["enum"] == list(USAGE_LANGUAGES)
+    assert (three, two_copies) == (output_schema(3), output_schema(2))
+    index = three["$defs"]["Component"]["properties"]["occurrences"]["items"]
+    assert index["type"] == "integer" and "maximum: 2" in index["description"]
+    assert "maximum: 1" in two_copies["$defs"]["Component"]["properties"]["occurrences"]["items"]["description"]
+
+
+def test_the_fake_rejects_what_structured_outputs_do_not_support(api: FakeAnthropic) -> None:
+    client = anthropic.Anthropic(api_key=api.api_key, base_url=api.base_url, max_retries=0)
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}, "required": ["n"],
+              "additionalProperties": False}
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        client.messages.create(model=DEFAULT_MODEL, max_tokens=10, messages=[{"role": "user", "content": "n?"}],
+                               output_config={"format": {"type": "json_schema", "schema": schema}})
+    assert raised.value.type == "invalid_request_error"
+    assert raised.value.api_message == (
+        "output_config.format.schema: For 'integer' type, property 'minimum' is not supported")
 
 
 def test_overloaded_then_ok_is_retried_by_the_sdk(api: FakeAnthropic) -> None:

@@ -6,6 +6,13 @@ the advisor switches, for the rest of the run, to a forced tool whose ``input_sc
 schema. Either way the answer is validated with pydantic; an invalid or cut-off answer gets one repair
 request (the same prompt plus the validation errors), then the caller uses the offline advisor.
 
+The schema is built per pattern (``output_schema``): component indexes are bounded by its copies.
+``anthropic.transform_schema`` keeps what structured outputs enforce (types, ``enum`` such as
+``usage_language``, ``required``, ``additionalProperties: false``, ``minItems`` 0 or 1) and moves every
+other keyword (``minLength``, ``maxLength``, ``maxItems``, ``pattern``, ``minimum``, ``maximum``) into
+the field's description, where the model reads it (the API rejects some of them, ``minimum`` for one,
+with a 400). The validator checks all of them either way.
+
 Failures never stop the run:
 - 408/409/429/5xx/529 and connection errors are retried by the SDK itself (``max_retries``, with
   backoff that honours ``retry-after``); if they persist the pattern goes offline, and after
@@ -24,7 +31,7 @@ from typing import Any
 import anthropic
 from pydantic import ValidationError
 
-from pattern_miner.advise.models import Answer, Recommendation
+from pattern_miner.advise.models import Answer, Recommendation, answer_schema
 from pattern_miner.advise.prompt import SYSTEM_PROMPT, build_prompt
 from pattern_miner.advise.settings import AdviceSettings, ModelUsage
 from pattern_miner.model import Pattern
@@ -32,8 +39,12 @@ from pattern_miner.model import Pattern
 MAX_OUTPUT_TOKENS = 4096  # room for adaptive thinking plus a ~1k-token answer
 MAX_CONSECUTIVE_FAILURES = 3  # API failures in a row before the run stops asking Claude
 TOOL_NAME = "record_recommendation"
-SCHEMA: dict[str, Any] = anthropic.transform_schema(Answer)
 _FENCED_JSON = re.compile(r"```(?:json)?\s*(\{.*\})\s*```", re.DOTALL)
+
+
+def output_schema(occurrences: int) -> dict[str, Any]:
+    """The schema sent for a pattern with ``occurrences`` copies, in the form structured outputs accept."""
+    return anthropic.transform_schema(answer_schema(occurrences))
 
 
 def estimate_tokens(text: str) -> int:
@@ -91,6 +102,7 @@ class ClaudeAdvisor:
     # -- one pattern --------------------------------------------------------------------------
     def recommend(self, pattern: Pattern) -> Recommendation | None:
         """Claude's validated recommendation, or None when the offline advisor must answer."""
+        schema = output_schema(len(pattern.occurrences))
         repair_note: str | None = None
         for _attempt in range(2):  # the answer, then at most one repair
             if self.disabled:
@@ -100,7 +112,7 @@ class ClaudeAdvisor:
                 self.usage.calls_skipped_budget += 1
                 return None
             try:
-                message = self._create(prompt)
+                message = self._create(prompt, schema)
             except anthropic.APIStatusError as err:
                 self._api_failure(pattern, err)
                 return None
@@ -141,7 +153,7 @@ class ClaudeAdvisor:
         return False
 
     # -- the request --------------------------------------------------------------------------
-    def _create(self, prompt: str) -> Any:
+    def _create(self, prompt: str, schema: dict[str, Any]) -> Any:
         while True:
             self.calls += 1
             self.usage.requests += 1
@@ -152,12 +164,12 @@ class ClaudeAdvisor:
                 "messages": [{"role": "user", "content": prompt}],
             }
             if self.mode == "json_schema":
-                kwargs["output_config"] = {"format": {"type": "json_schema", "schema": SCHEMA}}
+                kwargs["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
             else:
                 kwargs["tools"] = [{
                     "name": TOOL_NAME,
                     "description": "Record the shared-library recommendation for the pattern.",
-                    "input_schema": SCHEMA,
+                    "input_schema": schema,
                 }]
                 kwargs["tool_choice"] = {"type": "tool", "name": TOOL_NAME}
             try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pattern_miner.advise import offline_recommendation
 from pattern_miner.advise.cache import AdviceCache, cache_key
+from pattern_miner.advise.models import Failure
 from pattern_miner.model import Pattern
 from tests.test_advise_offline import deploy_pattern
 
@@ -41,6 +42,15 @@ def test_damaged_or_stale_entries_are_ignored(tmp_path: Path) -> None:
     assert cache.get(key, 3) is None
     cache.put(key, offline_recommendation(pattern))
     assert cache.get(key, 2) is None  # cites a copy that no longer exists
+
+
+def test_a_failure_is_cached_too(tmp_path: Path) -> None:
+    cache = AdviceCache(tmp_path)
+    failure = Failure(reason="invalid after one repair: usage_language: Input should be 'bash'")
+    cache.put("k", failure)
+    assert cache.get("k", 3) == failure
+    cache.put("k", offline_recommendation(deploy_pattern()))  # a later valid answer replaces it
+    assert cache.get("k", 3) == offline_recommendation(deploy_pattern())
 
 
 def test_no_directory_means_no_cache() -> None:

@@ -301,6 +301,62 @@ def test_an_unchanged_rerun_makes_zero_requests(api: FakeAnthropic, tmp_path: Pa
     assert other_model.usage.requests == len(patterns)
 
 
+def test_an_answer_that_fails_validation_is_paid_for_once(api: FakeAnthropic, tmp_path: Path) -> None:
+    api.responder = lambda _r: message([json_block(good_answer(usage_language="cobol"))])
+    first = advise([deploy_pattern()], settings(api, cache_dir=tmp_path))
+    assert first.recommendations["p-deploy"].source == "offline"
+    assert len(api.messages_requests) == 2 and first.usage.requests == 2  # the answer and one repair
+    assert "usage_language" in api.messages_requests[1].user_text
+    assert len(first.warnings) == 1 and "invalid after one repair" in first.warnings[0]
+
+    again = advise([deploy_pattern()], settings(api, cache_dir=tmp_path))
+    assert len(api.messages_requests) == 2  # nothing more was sent
+    assert again.recommendations == first.recommendations
+    assert again.usage.requests == 0 and again.usage.cached_failures == 1 and again.usage.cache_hits == 0
+    assert "1 failed before (offline, from cache)" in again.usage.describe()
+    assert again.usage.to_dict()["cached_failures"] == 1
+    assert again.warnings == []
+
+    api.responder = lambda _r: message([json_block(good_answer())])
+    edited_pattern = Pattern(**{**deploy_pattern().__dict__, "content_hash": "h-deploy-2"})
+    edited = advise([edited_pattern], settings(api, cache_dir=tmp_path))
+    assert len(api.messages_requests) == 3  # changed content is asked again
+    assert edited.recommendations["p-deploy"].source == "claude"
+
+
+def test_a_refusal_and_an_answer_cut_off_twice_are_cached_as_failures(api: FakeAnthropic, tmp_path: Path) -> None:
+    cut = message([text_block('{"library_name": "x')], stop_reason="max_tokens")
+    api.enqueue(message([text_block("I can't help with that.")], stop_reason="refusal"), cut, cut)
+    patterns = [deploy_pattern(), Pattern(**{**deploy_pattern().__dict__, "id": "p2"})]
+    first = advise(patterns, settings(api, cache_dir=tmp_path))
+    assert len(api.messages_requests) == 3
+    again = advise(patterns, settings(api, cache_dir=tmp_path))
+    assert len(api.messages_requests) == 3
+    assert again.usage.cached_failures == 2
+    assert {r.source for r in again.recommendations.values()} == {"offline"}
+    assert again.recommendations == first.recommendations
+
+
+@pytest.mark.parametrize("failure", [
+    {"responder": lambda _r: error_reply(529, "overloaded_error", "Overloaded", headers=FAST_RETRY)},
+    {"responder": lambda _r: error_reply(500, "api_error", "Internal server error", headers=FAST_RETRY)},
+    {"responder": lambda _r: error_reply(429, "rate_limit_error", "Rate limited", headers=FAST_RETRY)},
+    {"api_key": "sk-ant-wrong"},
+    {"responder": lambda _r: Reply(200, None, delay=1.0), "timeout": 0.2},
+    {"responder": lambda _r: message([json_block(good_answer(usage_language="cobol"))]), "max_model_calls": 1},
+], ids=["overloaded", "server-error", "rate-limited", "bad-key", "timeout", "no-budget-for-the-repair"])
+def test_what_failed_in_transit_is_asked_again(api: FakeAnthropic, tmp_path: Path, failure: dict[str, Any]) -> None:
+    responder = failure.pop("responder", None)
+    api.responder = responder
+    failed = advise([deploy_pattern()], settings(api, cache_dir=tmp_path, max_retries=0, **failure))
+    assert failed.recommendations["p-deploy"].source == "offline" and failed.usage.cached_failures == 0
+    sent = len(api.messages_requests)
+    api.responder = lambda _r: message([json_block(good_answer())])
+    again = advise([deploy_pattern()], settings(api, cache_dir=tmp_path))
+    assert again.recommendations["p-deploy"].source == "claude"
+    assert len(api.messages_requests) == sent + 1 and again.usage.cached_failures == 0
+
+
 def test_max_model_calls_bounds_the_run(api: FakeAnthropic) -> None:
     api.responder = lambda _r: message([json_block(good_answer(components=[
         {"name": "Shared", "description": "d", "occurrences": [0]}]))])

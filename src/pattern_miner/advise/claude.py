@@ -4,7 +4,9 @@ One request per pattern asks for JSON matching ``Answer``'s schema (``output_con
 models reject a forced ``tool_choice``). If an endpoint rejects ``output_config`` (an older gateway),
 the advisor switches, for the rest of the run, to a forced tool whose ``input_schema`` is the same
 schema. Either way the answer is validated with pydantic; an invalid or cut-off answer gets one repair
-request (the same prompt plus the validation errors), then the caller uses the offline advisor.
+request (the same prompt plus the validation errors). If that fails too, or Claude refuses, the result
+is a ``Failure`` (cached by the caller, so the same content is not asked again) and the caller uses
+the offline advisor.
 
 The schema is built per pattern (``output_schema``): component indexes are bounded by its copies.
 ``anthropic.transform_schema`` keeps what structured outputs enforce (types, ``enum`` such as
@@ -31,7 +33,7 @@ from typing import Any
 import anthropic
 from pydantic import ValidationError
 
-from pattern_miner.advise.models import Answer, Recommendation, answer_schema
+from pattern_miner.advise.models import Answer, Failure, Recommendation, answer_schema
 from pattern_miner.advise.prompt import SYSTEM_PROMPT, build_prompt
 from pattern_miner.advise.settings import AdviceSettings, ModelUsage
 from pattern_miner.model import Pattern
@@ -100,8 +102,10 @@ class ClaudeAdvisor:
         self._budget_warned = False
 
     # -- one pattern --------------------------------------------------------------------------
-    def recommend(self, pattern: Pattern) -> Recommendation | None:
-        """Claude's validated recommendation, or None when the offline advisor must answer."""
+    def recommend(self, pattern: Pattern) -> Recommendation | Failure | None:
+        """Claude's validated recommendation; a Failure when Claude answered but nothing valid came of it
+        (invalid after the repair, a refusal); None when it was not answered (no budget, an API failure).
+        """
         schema = output_schema(len(pattern.occurrences))
         repair_note: str | None = None
         for _attempt in range(2):  # the answer, then at most one repair
@@ -129,11 +133,11 @@ class ClaudeAdvisor:
             except _Invalid as invalid:
                 if not invalid.repairable:
                     self.warn(f"pattern {pattern.id}: {invalid}; offline advisor used")
-                    return None
+                    return Failure(reason=str(invalid))
                 repair_note = str(invalid)
         self.warn(f"pattern {pattern.id}: Claude's answer was invalid after one repair ({repair_note}); "
                   "offline advisor used")
-        return None
+        return Failure(reason=f"invalid after one repair: {repair_note}")
 
     # -- budget -------------------------------------------------------------------------------
     def _within_budget(self, prompt: str) -> bool:

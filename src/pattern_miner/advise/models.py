@@ -1,7 +1,8 @@
 """The recommendation as validated data (pydantic: it comes from a model, an untrusted edge).
 
 ``Answer`` is exactly what Claude is asked to write (its JSON schema is sent as the output format);
-``Recommendation`` adds where it came from. Every constraint is declared on the field types, so the JSON schema carries what the
+``Recommendation`` adds where it came from; ``Failure`` records that Claude answered but nothing valid
+came of it. Every constraint is declared on the field types, so the JSON schema carries what the
 validator checks; the validators left only normalize (aliases, case) or bound the component indexes by
 the pattern's copies, taken as context (``{"occurrences": n}``) and written into ``answer_schema(n)``.
 """
@@ -95,6 +96,15 @@ class Recommendation(Answer):
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+class Failure(_Strict):
+    """Claude answered, but no valid recommendation came of it (invalid after the repair, a refusal).
+
+    Cached like a recommendation, so the same content is not paid for again: the offline advisor answers.
+    """
+
+    reason: str
 
 
 _ANSWER_SCHEMA = Answer.model_json_schema()

@@ -357,6 +357,25 @@ def test_what_failed_in_transit_is_asked_again(api: FakeAnthropic, tmp_path: Pat
     assert len(api.messages_requests) == sent + 1 and again.usage.cached_failures == 0
 
 
+def test_a_damaged_cache_never_breaks_a_run(api: FakeAnthropic, tmp_path: Path) -> None:
+    (tmp_path / "advice").write_text("a file where the advice directory belongs")
+    api.responder = lambda _r: message([json_block(good_answer(components=[
+        {"name": "Shared", "description": "d", "occurrences": [0]}]))])
+    first = advise(all_samples(), settings(api, cache_dir=tmp_path))
+    assert {r.source for r in first.recommendations.values()} == {"claude"} and first.warnings == []
+    entries = sorted((tmp_path / "advice").glob("*.json"))
+    assert len(entries) == len(all_samples())
+    entries[0].write_bytes(b"\x00\xff garbage")
+    entries[1].write_text(entries[1].read_text()[:40])  # truncated
+    entries[2].unlink()
+    entries[2].mkdir()  # a directory where an entry belongs
+    (entries[2] / "inside").write_text("x")
+    again = advise(all_samples(), settings(api, cache_dir=tmp_path))
+    assert again.warnings == [] and again.usage.requests == 3 and again.usage.cache_hits == len(all_samples()) - 3
+    third = advise(all_samples(), settings(api, cache_dir=tmp_path))
+    assert third.usage.requests == 0 and third.usage.cache_hits == len(all_samples())  # damage overwritten
+
+
 def test_max_model_calls_bounds_the_run(api: FakeAnthropic) -> None:
     api.responder = lambda _r: message([json_block(good_answer(components=[
         {"name": "Shared", "description": "d", "occurrences": [0]}]))])

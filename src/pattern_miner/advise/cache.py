@@ -6,8 +6,9 @@ and a ``Failure`` (Claude answered, but nothing valid came of it), so the same c
 to the offline advisor next time. API failures are never passed here: the next run asks again.
 
 One JSON file per key under ``<cache_dir>/advice/`` (the directory the Action persists between runs):
-``{"key": ..., "recommendation": {...}}`` or ``{"key": ..., "failure": {"reason": ...}}``. A damaged
-entry is ignored and overwritten.
+``{"key": ..., "recommendation": {...}}`` or ``{"key": ..., "failure": {"reason": ...}}``. Damage is
+ignored and overwritten: an entry that does not parse or validate is a miss; a directory where an
+entry belongs, or a file where ``advice/`` belongs, is removed on the next write.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -43,6 +45,8 @@ class AdviceCache:
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            if data["key"] != key:
+                return None
             if "failure" in data:
                 return Failure.model_validate(data["failure"])
             return Recommendation.model_validate(data["recommendation"], context={"occurrences": occurrences})
@@ -54,7 +58,7 @@ class AdviceCache:
         path = self._path(key)
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._make_room(path)
         kind = "failure" if isinstance(outcome, Failure) else "recommendation"
         payload = json.dumps({"key": key, kind: outcome.model_dump(mode="json")}, indent=1, sort_keys=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".advice-", suffix=".tmp")
@@ -65,3 +69,13 @@ class AdviceCache:
         except OSError:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    @staticmethod
+    def _make_room(path: Path) -> None:
+        """``advice/`` and its entries are the cache's own: whatever stands in their way goes."""
+        advice = path.parent
+        if advice.is_file():
+            advice.unlink()
+        advice.mkdir(parents=True, exist_ok=True)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)

@@ -346,9 +346,9 @@ def test_a_refusal_and_an_answer_cut_off_twice_are_cached_as_failures(api: FakeA
     {"responder": lambda _r: message([json_block(good_answer(usage_language="cobol"))]), "max_model_calls": 1},
 ], ids=["overloaded", "server-error", "rate-limited", "bad-key", "timeout", "no-budget-for-the-repair"])
 def test_what_failed_in_transit_is_asked_again(api: FakeAnthropic, tmp_path: Path, failure: dict[str, Any]) -> None:
-    responder = failure.pop("responder", None)
-    api.responder = responder
-    failed = advise([deploy_pattern()], settings(api, cache_dir=tmp_path, max_retries=0, **failure))
+    changes = dict(failure)
+    api.responder = changes.pop("responder", None)
+    failed = advise([deploy_pattern()], settings(api, cache_dir=tmp_path, max_retries=0, **changes))
     assert failed.recommendations["p-deploy"].source == "offline" and failed.usage.cached_failures == 0
     sent = len(api.messages_requests)
     api.responder = lambda _r: message([json_block(good_answer())])

@@ -12,7 +12,8 @@ import anthropic
 import pytest
 
 from pattern_miner.advise import DEFAULT_MODEL, AdviceSettings, advise
-from pattern_miner.advise.claude import MAX_CONSECUTIVE_FAILURES, TOOL_NAME
+from pattern_miner.advise.claude import MAX_CONSECUTIVE_FAILURES, TOOL_NAME, output_schema
+from pattern_miner.advise.models import USAGE_LANGUAGES
 from pattern_miner.console import Console
 from pattern_miner.model import Occurrence, Pattern
 from tests.fakes.anthropic import (
@@ -122,7 +123,34 @@ def test_a_tool_use_answer_is_accepted_after_an_endpoint_rejects_output_config(a
     assert "output_config" in first.body and "output_config" not in second.body
     assert second.body["tool_choice"] == {"type": "tool", "name": TOOL_NAME}
     assert second.body["tools"][0]["input_schema"]["properties"]["library_name"]["type"] == "string"
+    assert second.body["tools"][0]["input_schema"] == first.body["output_config"]["format"]["schema"]
     assert len(result.warnings) == 1 and "tool use" in result.warnings[0]
+
+
+def test_the_schema_sent_lists_the_languages_and_bounds_the_indexes_by_the_copies(api: FakeAnthropic) -> None:
+    two = Pattern(**{**deploy_pattern().__dict__, "id": "p2", "occurrences": deploy_pattern().occurrences[:2]})
+    api.responder = lambda _r: message([json_block(good_answer(components=[
+        {"name": "Shared", "description": "d", "occurrences": [0, 1]}]))])
+    result = advise([deploy_pattern(), two], settings(api))
+    assert {r.source for r in result.recommendations.values()} == {"claude"}
+    three, two_copies = (r.body["output_config"]["format"]["schema"] for r in api.messages_requests)
+    assert three["properties"]["usage_language"]["enum"] == list(USAGE_LANGUAGES)
+    assert (three, two_copies) == (output_schema(3), output_schema(2))
+    index = three["$defs"]["Component"]["properties"]["occurrences"]["items"]
+    assert index["type"] == "integer" and "maximum: 2" in index["description"]
+    assert "maximum: 1" in two_copies["$defs"]["Component"]["properties"]["occurrences"]["items"]["description"]
+
+
+def test_the_fake_rejects_what_structured_outputs_do_not_support(api: FakeAnthropic) -> None:
+    client = anthropic.Anthropic(api_key=api.api_key, base_url=api.base_url, max_retries=0)
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}, "required": ["n"],
+              "additionalProperties": False}
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        client.messages.create(model=DEFAULT_MODEL, max_tokens=10, messages=[{"role": "user", "content": "n?"}],
+                               output_config={"format": {"type": "json_schema", "schema": schema}})
+    assert raised.value.type == "invalid_request_error"
+    assert raised.value.api_message == (
+        "output_config.format.schema: For 'integer' type, property 'minimum' is not supported")
 
 
 def test_overloaded_then_ok_is_retried_by_the_sdk(api: FakeAnthropic) -> None:
@@ -271,6 +299,81 @@ def test_an_unchanged_rerun_makes_zero_requests(api: FakeAnthropic, tmp_path: Pa
     assert third.usage.requests == 1 and third.usage.cache_hits == len(patterns) - 1
     other_model = advise(patterns, settings(api, cache_dir=tmp_path, model="claude-haiku-4-5"))
     assert other_model.usage.requests == len(patterns)
+
+
+def test_an_answer_that_fails_validation_is_paid_for_once(api: FakeAnthropic, tmp_path: Path) -> None:
+    api.responder = lambda _r: message([json_block(good_answer(usage_language="cobol"))])
+    first = advise([deploy_pattern()], settings(api, cache_dir=tmp_path))
+    assert first.recommendations["p-deploy"].source == "offline"
+    assert len(api.messages_requests) == 2 and first.usage.requests == 2  # the answer and one repair
+    assert "usage_language" in api.messages_requests[1].user_text
+    assert len(first.warnings) == 1 and "invalid after one repair" in first.warnings[0]
+
+    again = advise([deploy_pattern()], settings(api, cache_dir=tmp_path))
+    assert len(api.messages_requests) == 2  # nothing more was sent
+    assert again.recommendations == first.recommendations
+    assert again.usage.requests == 0 and again.usage.cached_failures == 1 and again.usage.cache_hits == 0
+    assert "1 failed before (offline, from cache)" in again.usage.describe()
+    assert again.usage.to_dict()["cached_failures"] == 1
+    assert again.warnings == []
+
+    api.responder = lambda _r: message([json_block(good_answer())])
+    edited_pattern = Pattern(**{**deploy_pattern().__dict__, "content_hash": "h-deploy-2"})
+    edited = advise([edited_pattern], settings(api, cache_dir=tmp_path))
+    assert len(api.messages_requests) == 3  # changed content is asked again
+    assert edited.recommendations["p-deploy"].source == "claude"
+
+
+def test_a_refusal_and_an_answer_cut_off_twice_are_cached_as_failures(api: FakeAnthropic, tmp_path: Path) -> None:
+    cut = message([text_block('{"library_name": "x')], stop_reason="max_tokens")
+    api.enqueue(message([text_block("I can't help with that.")], stop_reason="refusal"), cut, cut)
+    patterns = [deploy_pattern(), Pattern(**{**deploy_pattern().__dict__, "id": "p2"})]
+    first = advise(patterns, settings(api, cache_dir=tmp_path))
+    assert len(api.messages_requests) == 3
+    again = advise(patterns, settings(api, cache_dir=tmp_path))
+    assert len(api.messages_requests) == 3
+    assert again.usage.cached_failures == 2
+    assert {r.source for r in again.recommendations.values()} == {"offline"}
+    assert again.recommendations == first.recommendations
+
+
+@pytest.mark.parametrize("failure", [
+    {"responder": lambda _r: error_reply(529, "overloaded_error", "Overloaded", headers=FAST_RETRY)},
+    {"responder": lambda _r: error_reply(500, "api_error", "Internal server error", headers=FAST_RETRY)},
+    {"responder": lambda _r: error_reply(429, "rate_limit_error", "Rate limited", headers=FAST_RETRY)},
+    {"api_key": "sk-ant-wrong"},
+    {"responder": lambda _r: Reply(200, None, delay=1.0), "timeout": 0.2},
+    {"responder": lambda _r: message([json_block(good_answer(usage_language="cobol"))]), "max_model_calls": 1},
+], ids=["overloaded", "server-error", "rate-limited", "bad-key", "timeout", "no-budget-for-the-repair"])
+def test_what_failed_in_transit_is_asked_again(api: FakeAnthropic, tmp_path: Path, failure: dict[str, Any]) -> None:
+    changes = dict(failure)
+    api.responder = changes.pop("responder", None)
+    failed = advise([deploy_pattern()], settings(api, cache_dir=tmp_path, max_retries=0, **changes))
+    assert failed.recommendations["p-deploy"].source == "offline" and failed.usage.cached_failures == 0
+    sent = len(api.messages_requests)
+    api.responder = lambda _r: message([json_block(good_answer())])
+    again = advise([deploy_pattern()], settings(api, cache_dir=tmp_path))
+    assert again.recommendations["p-deploy"].source == "claude"
+    assert len(api.messages_requests) == sent + 1 and again.usage.cached_failures == 0
+
+
+def test_a_damaged_cache_never_breaks_a_run(api: FakeAnthropic, tmp_path: Path) -> None:
+    (tmp_path / "advice").write_text("a file where the advice directory belongs")
+    api.responder = lambda _r: message([json_block(good_answer(components=[
+        {"name": "Shared", "description": "d", "occurrences": [0]}]))])
+    first = advise(all_samples(), settings(api, cache_dir=tmp_path))
+    assert {r.source for r in first.recommendations.values()} == {"claude"} and first.warnings == []
+    entries = sorted((tmp_path / "advice").glob("*.json"))
+    assert len(entries) == len(all_samples())
+    entries[0].write_bytes(b"\x00\xff garbage")
+    entries[1].write_text(entries[1].read_text()[:40])  # truncated
+    entries[2].unlink()
+    entries[2].mkdir()  # a directory where an entry belongs
+    (entries[2] / "inside").write_text("x")
+    again = advise(all_samples(), settings(api, cache_dir=tmp_path))
+    assert again.warnings == [] and again.usage.requests == 3 and again.usage.cache_hits == len(all_samples()) - 3
+    third = advise(all_samples(), settings(api, cache_dir=tmp_path))
+    assert third.usage.requests == 0 and third.usage.cache_hits == len(all_samples())  # damage overwritten
 
 
 def test_max_model_calls_bounds_the_run(api: FakeAnthropic) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import typing
+from collections.abc import Iterator
 from typing import Any
 
 import anthropic.types
@@ -10,8 +12,10 @@ import pytest
 from pydantic import ValidationError
 
 from pattern_miner.advise import DEFAULT_MODEL, AdviceSettings, ModelUsage, Recommendation
-from pattern_miner.advise.models import Answer
+from pattern_miner.advise.claude import output_schema
+from pattern_miner.advise.models import USAGE_LANGUAGES, Answer, Component
 from pattern_miner.advise.pricing import PRICES, newest_sonnet, price_for, sdk_models
+from tests.fakes.anthropic import unsupported_schema_keyword
 
 
 def answer(**changes: Any) -> dict[str, Any]:
@@ -55,6 +59,80 @@ def test_a_valid_answer_validates_and_normalizes() -> None:
 def test_invalid_answers_are_rejected(changes: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         Answer.model_validate(answer(**changes), context={"occurrences": 3})
+
+
+# pydantic's checks, by core schema node type, and the JSON Schema keyword each one is.
+CHECKS = {
+    "str": {"min_length": "minLength", "max_length": "maxLength", "pattern": "pattern"},
+    "list": {"min_length": "minItems", "max_length": "maxItems"},
+    "int": {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"},
+    "literal": {"expected": "enum"},
+}
+STRUCTURE = {"type", "metadata", "items_schema", "schema", "cls", "config", "ref", "custom_init", "root_model",
+             "fields", "model_name", "computed_fields", "function"}
+COPIES = 3
+# The field validators: what each checks, as schema keywords (path, keyword, value); normalizers check nothing.
+VALIDATORS = {
+    "Answer._normal_name": lambda path: [],
+    "Answer._normal_language": lambda path: [],
+    "Component._indexes_exist": lambda path: [((*path, "items"), "maximum", COPIES - 1)],
+}
+
+
+def validator_checks(node: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str, Any]]:
+    """Every check the validator makes, read from pydantic's core schema, as (schema path, keyword, value)."""
+    kind = node["type"]
+    unknown = set(node) - STRUCTURE - set(CHECKS.get(kind, {}))
+    assert not unknown, f"{'.'.join(path)}: no schema counterpart known for {kind} {unknown}"
+    for check, keyword in CHECKS.get(kind, {}).items():
+        if check in node:
+            yield path, keyword, node[check]
+    if kind == "model":
+        assert node["config"]["extra_fields_behavior"] == "forbid"
+        yield path, "additionalProperties", False
+        for name, field in node["schema"]["fields"].items():
+            yield from validator_checks(field["schema"], (*path, "properties", name))
+    elif kind in ("function-before", "function-after"):
+        name = node["function"]["function"].__qualname__
+        assert name in VALIDATORS, f"{'.'.join(path)}: validator {name} has no schema counterpart"
+        yield from VALIDATORS[name](path)
+        yield from validator_checks(node["schema"], path)
+    elif kind == "list":
+        yield from validator_checks(node["items_schema"], (*path, "items"))
+    else:
+        assert kind in CHECKS, f"{'.'.join(path)}: unknown core schema node {kind}"
+
+
+def schema_at(schema: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    node = schema
+    for step in path:
+        node = node[step]
+        if "$ref" in node:
+            node = schema["$defs"][node["$ref"].removeprefix("#/$defs/")]
+    return node
+
+
+def test_every_check_of_the_validator_is_in_the_schema_sent() -> None:
+    sent = output_schema(COPIES)
+    checks = list(validator_checks(Answer.__pydantic_core_schema__))
+    assert len(checks) > 25
+    for path, keyword, value in checks:
+        node = schema_at(sent, path)
+        if keyword in ("enum", "additionalProperties"):  # structured outputs enforce these: keywords, not text
+            assert node.get(keyword) == value, (path, keyword)
+        else:  # a keyword where structured outputs take it, else the SDK's "{minLength: 1, ...}" note
+            note = re.compile(rf"[{{ ]{keyword}: {re.escape(str(value))}[,}}]")
+            assert node.get(keyword) == value or note.search(node.get("description", "")), (path, keyword)
+    assert unsupported_schema_keyword(sent) is None
+    assert schema_at(sent, ("properties", "usage_language"))["enum"] == list(USAGE_LANGUAGES)
+
+
+def test_the_index_bound_follows_the_copies() -> None:
+    items = schema_at(output_schema(7), ("properties", "components", "items", "properties", "occurrences", "items"))
+    assert "maximum: 6" in items["description"]
+    assert Component.model_validate({"name": "n", "description": "d", "occurrences": [6]}, context={"occurrences": 7})
+    with pytest.raises(ValidationError):
+        Component.model_validate({"name": "n", "description": "d", "occurrences": [7]}, context={"occurrences": 7})
 
 
 def test_missing_fields_are_rejected() -> None:

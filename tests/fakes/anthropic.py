@@ -7,6 +7,12 @@ It speaks the wire format: the key (``x-api-key``, or ``Authorization: Bearer`` 
 "request_id": ...}``, and a message is ``{"id", "type": "message", "role": "assistant", "model",
 "content": [...], "stop_reason", "stop_sequence", "usage": {...}}``.
 
+A structured-output schema (``output_config.format.schema``) is checked against the JSON Schema subset
+the API documents for structured outputs: any other keyword (``minimum``, ``maxLength``, ...), or
+``minItems`` other than 0 or 1, is a 400 ``invalid_request_error`` worded like the API's answer seen
+for the beta parameter ("output_format.schema: For 'integer' type, property 'minimum' is not
+supported"), under today's parameter name ``output_config.format.schema``.
+
 Tests script replies in order (``enqueue``) or answer every request with a function (``responder``);
 an unscripted request gets a 500 ``api_error`` so a test notices. Usage is filled in when a reply
 leaves it out: input tokens ~ 4 characters each, and a system block with ``cache_control`` is written
@@ -33,6 +39,34 @@ ERROR_TYPES = {
     400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 404: "not_found_error",
     413: "request_too_large", 429: "rate_limit_error", 500: "api_error", 529: "overloaded_error",
 }
+
+# The JSON Schema keywords structured outputs accept (the API's documented limitations).
+SCHEMA_KEYWORDS = {
+    "type", "properties", "required", "additionalProperties", "items", "enum", "const", "anyOf", "allOf",
+    "$ref", "$defs", "definitions", "description", "title", "default", "format", "minItems", "pattern",
+}
+
+
+def unsupported_schema_keyword(schema: Any) -> str | None:
+    """Why structured outputs would reject ``schema`` (the API's wording), or None."""
+    if not isinstance(schema, dict):
+        return None
+    for key, value in schema.items():
+        if (key not in SCHEMA_KEYWORDS or (key == "minItems" and value not in (0, 1))
+                or (key == "additionalProperties" and value is not False)):
+            return f"For '{schema.get('type', 'any')}' type, property '{key}' is not supported"
+        if key in ("properties", "$defs", "definitions"):
+            nested = list(value.values())
+        elif key in ("anyOf", "allOf"):
+            nested = list(value)
+        elif key == "items":
+            nested = [value]
+        else:
+            continue
+        for sub in nested:
+            if found := unsupported_schema_keyword(sub):
+                return found
+    return None
 
 
 @dataclass
@@ -151,6 +185,9 @@ class FakeAnthropic:
         for name in ("model", "max_tokens", "messages"):
             if name not in body:
                 return error_reply(400, "invalid_request_error", f"{name}: Field required")
+        output_format = (body.get("output_config") or {}).get("format") or {}
+        if problem := unsupported_schema_keyword(output_format.get("schema")):
+            return error_reply(400, "invalid_request_error", f"output_config.format.schema: {problem}")
         with self._lock:
             scripted = self._queue.popleft() if self._queue else self.responder
         if scripted is None:

@@ -1,10 +1,12 @@
 """advise(): a recommendation for every pattern — cached, Claude's, or the offline advisor's — sanitized.
 
 For each pattern, in the order given (ranked: the budget goes to the best patterns first):
-1. with Claude configured (an API key or a client), a cached answer for the same pattern id, content
-   hash, model and prompt version costs nothing;
-2. otherwise Claude is asked (bounded by max-model-calls and the token budget), and a valid answer
-   is cached;
+1. with Claude configured (an API key or a client), a cached outcome for the same pattern id, content
+   hash, model and prompt version costs nothing: a valid answer is used, a cached failure (Claude
+   answered, but nothing valid came of it) goes straight to the offline advisor;
+2. otherwise Claude is asked (bounded by max-model-calls and the token budget), and the outcome is
+   cached: a valid answer, or a failure (invalid after the repair, a refusal); an API failure or a
+   skipped call is not cached, so the next run asks again;
 3. anything else — no key, over budget, an API failure, an invalid answer — gets the offline advisor.
 Every recommendation is sanitized before it leaves this module. The run never fails because of the model.
 """
@@ -17,7 +19,7 @@ import anthropic
 
 from pattern_miner.advise.cache import AdviceCache, cache_key
 from pattern_miner.advise.claude import ClaudeAdvisor
-from pattern_miner.advise.models import Recommendation
+from pattern_miner.advise.models import Failure, Recommendation
 from pattern_miner.advise.offline import offline_recommendation
 from pattern_miner.advise.prompt import PROMPT_VERSION
 from pattern_miner.advise.sanitize import sanitize_recommendation
@@ -54,22 +56,23 @@ def advise(
     progress = console.progress("advising", len(patterns)) if console is not None else None
     try:
         for pattern in patterns:
-            rec: Recommendation | None = None
+            outcome: Recommendation | Failure | None = None
             if claude is not None:
                 key = cache_key(pattern, claude.model, PROMPT_VERSION)
-                rec = cache.get(key, len(pattern.occurrences))
-                if rec is not None:
+                outcome = cache.get(key, len(pattern.occurrences))
+                if isinstance(outcome, Recommendation):
                     usage.cache_hits += 1
+                elif isinstance(outcome, Failure):
+                    usage.cached_failures += 1
                 else:
-                    rec = claude.recommend(pattern)
-                    if rec is not None and not cache_broken:
+                    outcome = claude.recommend(pattern)
+                    if outcome is not None and not cache_broken:
                         try:
-                            cache.put(key, rec)
+                            cache.put(key, outcome)
                         except OSError as err:
                             cache_broken = True
                             warn(f"cannot write the advice cache ({err.strerror or err}); answers are not cached")
-            if rec is None:
-                rec = offline_recommendation(pattern)
+            rec = outcome if isinstance(outcome, Recommendation) else offline_recommendation(pattern)
             recommendations[pattern.id] = sanitize_recommendation(rec)
             if progress is not None:
                 progress.advance(note=pattern.id)

@@ -4,7 +4,16 @@ One request per pattern asks for JSON matching ``Answer``'s schema (``output_con
 models reject a forced ``tool_choice``). If an endpoint rejects ``output_config`` (an older gateway),
 the advisor switches, for the rest of the run, to a forced tool whose ``input_schema`` is the same
 schema. Either way the answer is validated with pydantic; an invalid or cut-off answer gets one repair
-request (the same prompt plus the validation errors), then the caller uses the offline advisor.
+request (the same prompt plus the validation errors). If that fails too, or Claude refuses, the result
+is a ``Failure`` (cached by the caller, so the same content is not asked again) and the caller uses
+the offline advisor.
+
+The schema is built per pattern (``output_schema``): component indexes are bounded by its copies.
+``anthropic.transform_schema`` keeps what structured outputs enforce (types, ``enum`` such as
+``usage_language``, ``required``, ``additionalProperties: false``, ``minItems`` 0 or 1) and moves every
+other keyword (``minLength``, ``maxLength``, ``maxItems``, ``pattern``, ``minimum``, ``maximum``) into
+the field's description, where the model reads it (the API rejects some of them, ``minimum`` for one,
+with a 400). The validator checks all of them either way.
 
 Failures never stop the run:
 - 408/409/429/5xx/529 and connection errors are retried by the SDK itself (``max_retries``, with
@@ -24,7 +33,7 @@ from typing import Any
 import anthropic
 from pydantic import ValidationError
 
-from pattern_miner.advise.models import Answer, Recommendation
+from pattern_miner.advise.models import Answer, Failure, Recommendation, answer_schema
 from pattern_miner.advise.prompt import SYSTEM_PROMPT, build_prompt
 from pattern_miner.advise.settings import AdviceSettings, ModelUsage
 from pattern_miner.model import Pattern
@@ -32,8 +41,12 @@ from pattern_miner.model import Pattern
 MAX_OUTPUT_TOKENS = 4096  # room for adaptive thinking plus a ~1k-token answer
 MAX_CONSECUTIVE_FAILURES = 3  # API failures in a row before the run stops asking Claude
 TOOL_NAME = "record_recommendation"
-SCHEMA: dict[str, Any] = anthropic.transform_schema(Answer)
 _FENCED_JSON = re.compile(r"```(?:json)?\s*(\{.*\})\s*```", re.DOTALL)
+
+
+def output_schema(occurrences: int) -> dict[str, Any]:
+    """The schema sent for a pattern with ``occurrences`` copies, in the form structured outputs accept."""
+    return anthropic.transform_schema(answer_schema(occurrences))
 
 
 def estimate_tokens(text: str) -> int:
@@ -89,8 +102,11 @@ class ClaudeAdvisor:
         self._budget_warned = False
 
     # -- one pattern --------------------------------------------------------------------------
-    def recommend(self, pattern: Pattern) -> Recommendation | None:
-        """Claude's validated recommendation, or None when the offline advisor must answer."""
+    def recommend(self, pattern: Pattern) -> Recommendation | Failure | None:
+        """Claude's validated recommendation; a Failure when Claude answered but nothing valid came of it
+        (invalid after the repair, a refusal); None when it was not answered (no budget, an API failure).
+        """
+        schema = output_schema(len(pattern.occurrences))
         repair_note: str | None = None
         for _attempt in range(2):  # the answer, then at most one repair
             if self.disabled:
@@ -100,7 +116,7 @@ class ClaudeAdvisor:
                 self.usage.calls_skipped_budget += 1
                 return None
             try:
-                message = self._create(prompt)
+                message = self._create(prompt, schema)
             except anthropic.APIStatusError as err:
                 self._api_failure(pattern, err)
                 return None
@@ -117,11 +133,11 @@ class ClaudeAdvisor:
             except _Invalid as invalid:
                 if not invalid.repairable:
                     self.warn(f"pattern {pattern.id}: {invalid}; offline advisor used")
-                    return None
+                    return Failure(reason=str(invalid))
                 repair_note = str(invalid)
         self.warn(f"pattern {pattern.id}: Claude's answer was invalid after one repair ({repair_note}); "
                   "offline advisor used")
-        return None
+        return Failure(reason=f"invalid after one repair: {repair_note}")
 
     # -- budget -------------------------------------------------------------------------------
     def _within_budget(self, prompt: str) -> bool:
@@ -141,7 +157,7 @@ class ClaudeAdvisor:
         return False
 
     # -- the request --------------------------------------------------------------------------
-    def _create(self, prompt: str) -> Any:
+    def _create(self, prompt: str, schema: dict[str, Any]) -> Any:
         while True:
             self.calls += 1
             self.usage.requests += 1
@@ -152,12 +168,12 @@ class ClaudeAdvisor:
                 "messages": [{"role": "user", "content": prompt}],
             }
             if self.mode == "json_schema":
-                kwargs["output_config"] = {"format": {"type": "json_schema", "schema": SCHEMA}}
+                kwargs["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
             else:
                 kwargs["tools"] = [{
                     "name": TOOL_NAME,
                     "description": "Record the shared-library recommendation for the pattern.",
-                    "input_schema": SCHEMA,
+                    "input_schema": schema,
                 }]
                 kwargs["tool_choice"] = {"type": "tool", "name": TOOL_NAME}
             try:

@@ -1,14 +1,17 @@
 """The recommendation as validated data (pydantic: it comes from a model, an untrusted edge).
 
 ``Answer`` is exactly what Claude is asked to write (its JSON schema is sent as the output format);
-``Recommendation`` adds where it came from. Validation takes the pattern's occurrence count as
-context (``{"occurrences": n}``) so a component can only cite copies that exist.
+``Recommendation`` adds where it came from; ``Failure`` records that Claude answered but nothing valid
+came of it. Every constraint is declared on the field types, so the JSON schema carries what the
+validator checks; the validators left only normalize (aliases, case) or bound the component indexes by
+the pattern's copies, taken as context (``{"occurrences": n}``) and written into ``answer_schema(n)``.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -18,10 +21,17 @@ LIBRARY_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 LIBRARY_NAME_MAX = 64
 
 # Fence languages a usage sketch may be written in (what GitHub highlights and the templates expect).
-USAGE_LANGUAGES = (
+UsageLanguage = Literal[
     "bash", "shell", "dockerfile", "yaml", "hcl", "terraform", "python", "javascript", "typescript",
     "go", "json", "text",
-)
+]
+USAGE_LANGUAGES: tuple[str, ...] = get_args(UsageLanguage)
+# Names a model may write for one of them; normalized before the enum is checked.
+LANGUAGE_ALIASES = {"sh": "bash", "tf": "hcl", "yml": "yaml", "js": "javascript", "ts": "typescript",
+                    "golang": "go", "docker": "dockerfile", "py": "python"}
+
+# A list item that is not blank (whitespace is stripped first).
+NonBlank = Annotated[str, Field(min_length=1)]
 
 
 class _Strict(BaseModel):
@@ -31,7 +41,7 @@ class _Strict(BaseModel):
 class Component(_Strict):
     name: str = Field(min_length=1, max_length=120, description="Short name of the reusable component.")
     description: str = Field(min_length=1, max_length=600, description="What it does, in one or two sentences.")
-    occurrences: list[int] = Field(
+    occurrences: list[Annotated[int, Field(ge=0)]] = Field(
         min_length=1,
         description="0-based indexes of the listed copies this component is extracted from.",
     )
@@ -41,7 +51,7 @@ class Component(_Strict):
     def _indexes_exist(cls, value: list[int], info: ValidationInfo) -> list[int]:
         count = (info.context or {}).get("occurrences")
         for index in value:
-            if index < 0 or (count is not None and index >= count):
+            if count is not None and index >= count:
                 raise ValueError(f"occurrence index {index} does not exist")
         return sorted(set(value))
 
@@ -54,45 +64,28 @@ class TimeSavings(_Strict):
 class Answer(_Strict):
     """What the model writes for one pattern."""
 
-    library_name: str = Field(description="Lowercase package name with hyphens, e.g. cloud-run-deploy.")
+    library_name: str = Field(min_length=2, max_length=LIBRARY_NAME_MAX, pattern=LIBRARY_NAME.pattern,
+                              description="Lowercase package name with hyphens, e.g. cloud-run-deploy.")
     summary: str = Field(min_length=1, max_length=1500, description="Two or three sentences: what to extract and why.")
     components: list[Component] = Field(min_length=1, max_length=10)
     usage: str = Field(min_length=1, max_length=6000, description="A short code sketch of a repository using the library.")
-    usage_language: str = Field(description="Fence language of the usage sketch: " + ", ".join(USAGE_LANGUAGES))
-    migration_steps: list[str] = Field(min_length=1, max_length=12)
+    usage_language: UsageLanguage = Field(description="Fence language of the usage sketch.")
+    migration_steps: list[NonBlank] = Field(min_length=1, max_length=12)
     time_savings: TimeSavings
-    risks: list[str] = Field(max_length=10)
+    risks: list[NonBlank] = Field(max_length=10)
 
     @field_validator("library_name", mode="before")
     @classmethod
     def _normal_name(cls, value: Any) -> Any:
         return value.strip().lower().replace("_", "-") if isinstance(value, str) else value
 
-    @field_validator("library_name")
-    @classmethod
-    def _valid_name(cls, value: str) -> str:
-        if len(value) < 2 or len(value) > LIBRARY_NAME_MAX or not LIBRARY_NAME.match(value):
-            raise ValueError("must be a package name: lowercase letters, digits and single hyphens")
-        return value
-
     @field_validator("usage_language", mode="before")
     @classmethod
-    def _known_language(cls, value: Any) -> Any:
+    def _normal_language(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip().lower()
-            value = {"sh": "bash", "tf": "hcl", "yml": "yaml", "js": "javascript", "ts": "typescript",
-                     "golang": "go", "docker": "dockerfile", "py": "python"}.get(value, value)
-            if value not in USAGE_LANGUAGES:
-                raise ValueError(f"must be one of {', '.join(USAGE_LANGUAGES)}")
+            return LANGUAGE_ALIASES.get(value, value)
         return value
-
-    @field_validator("migration_steps", "risks")
-    @classmethod
-    def _non_empty_items(cls, value: list[str]) -> list[str]:
-        items = [item.strip() for item in value]
-        if any(not item for item in items):
-            raise ValueError("items must not be empty")
-        return items
 
 
 class Recommendation(Answer):
@@ -103,3 +96,22 @@ class Recommendation(Answer):
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+class Failure(_Strict):
+    """Claude answered, but no valid recommendation came of it (invalid after the repair, a refusal).
+
+    Cached like a recommendation, so the same content is not paid for again: the offline advisor answers.
+    """
+
+    reason: str
+
+
+_ANSWER_SCHEMA = Answer.model_json_schema()
+
+
+def answer_schema(occurrences: int) -> dict[str, Any]:
+    """Answer's JSON schema for a pattern with ``occurrences`` copies: component indexes bounded by them."""
+    schema = copy.deepcopy(_ANSWER_SCHEMA)
+    schema["$defs"]["Component"]["properties"]["occurrences"]["items"]["maximum"] = occurrences - 1
+    return schema

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from pattern_miner.advise import recipes
-from pattern_miner.advise.models import Component, Recommendation, TimeSavings
+from pattern_miner.advise.models import Component, Recommendation, TimeSavings, UsageLanguage
 from pattern_miner.model import Pattern
 
 LANGUAGE_LABELS = {
@@ -116,7 +117,7 @@ def offline_recommendation(pattern: Pattern) -> Recommendation:
         summary=summary,
         components=components[:8],
         usage=plan.usage,
-        usage_language=plan.usage_language,
+        usage_language=cast(UsageLanguage, plan.usage_language),  # a recipe's name; pydantic checks it
         migration_steps=plan.steps[:12],
         time_savings=time_savings(copies, plan.unit_of_use, plan.name),
         risks=risks[:10],

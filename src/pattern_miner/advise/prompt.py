@@ -16,7 +16,7 @@ import re
 
 from pattern_miner.model import Occurrence, Pattern
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 
 MAX_LISTED_COPIES = 25  # copies listed by repository and path
 MAX_COMPARED = 12  # copies compared to pick the representative pair (pairwise: keep it small)

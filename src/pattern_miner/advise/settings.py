@@ -36,6 +36,7 @@ class ModelUsage:
     estimated_cost_usd: float = 0.0  # from pricing.PRICES
     calls_skipped_budget: int = 0  # patterns left to the offline advisor by max-model-calls / the token budget
     cache_hits: int = 0  # patterns answered from the cache, at no cost
+    cached_failures: int = 0  # unchanged patterns Claude failed before (cached): offline, no request
     price_is_estimate: bool = False  # the model was not in the price table
     model: str | None = None  # the model asked (None: the offline advisor only)
 
@@ -61,7 +62,7 @@ class ModelUsage:
         """One line for the run summary."""
         if self.model is None:
             return "offline advisor (no API key)"
-        if not self.requests and not self.cache_hits:
+        if not self.requests and not self.cache_hits and not self.cached_failures:
             return f"{self.model}: no model requests"
         cost = f"~${self.estimated_cost_usd:.4f}" + (" (estimated price)" if self.price_is_estimate else "")
         parts = [
@@ -73,6 +74,8 @@ class ModelUsage:
         ]
         if self.cache_hits:
             parts.append(f"{self.cache_hits} from cache")
+        if self.cached_failures:
+            parts.append(f"{self.cached_failures} failed before (offline, from cache)")
         if self.calls_skipped_budget:
             parts.append(f"{self.calls_skipped_budget} over budget (offline)")
         return ", ".join(parts)
@@ -89,6 +92,7 @@ class ModelUsage:
             "price_is_estimate": self.price_is_estimate,
             "calls_skipped_budget": self.calls_skipped_budget,
             "cache_hits": self.cache_hits,
+            "cached_failures": self.cached_failures,
         }
 
 

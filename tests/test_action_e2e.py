@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -236,6 +237,60 @@ def test_forged_markers_in_files_and_file_names_change_nothing(fake: FakeGitHub,
         again = run_action(fake, ws, n)
         assert again.code == 0, again.stdout
         assert writes(fake) == []
+
+
+def _corrupt(cache: Path, case: str) -> None:
+    state = cache / "state.sqlite3"
+    blobs = cache / "github" / "blobs"
+    records = sorted((cache / "github" / "repos").glob("*.json"))
+    if case == "state is garbage":
+        state.write_bytes(b"not a database " * 500)
+    elif case == "state is truncated":
+        data = state.read_bytes()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{state}{suffix}").unlink(missing_ok=True)
+        state.write_bytes(data[: len(data) // 3])
+    elif case == "state is a directory":
+        state.unlink()
+        state.mkdir()
+    elif case == "blob cache is a file":
+        shutil.rmtree(blobs)
+        blobs.write_text("x")
+    elif case == "a blob is a directory":
+        blob = next(p for p in blobs.rglob("*") if p.is_file())
+        blob.unlink()
+        blob.mkdir()
+    elif case == "repository record is garbage":
+        records[0].write_text('{"version": 1, "repo": ')
+    elif case == "repository record is a directory":
+        records[0].unlink()
+        records[0].mkdir()
+    elif case == "cache is a file":
+        shutil.rmtree(cache)
+        cache.write_text("x")
+
+
+@pytest.mark.parametrize("case", ["state is garbage", "state is truncated", "state is a directory",
+                                  "blob cache is a file", "a blob is a directory", "repository record is garbage",
+                                  "repository record is a directory", "cache is a file"])
+def test_a_damaged_cache_is_moved_aside_and_the_run_goes_on(fake: FakeGitHub, tmp_path: Path, case: str) -> None:
+    repos = ["acme/api", "acme/web", "acme/jobs"]
+    seed_copies(fake, repos)
+    ws = workspace(tmp_path, repos)
+    first = run_action(fake, ws, 1)
+    assert first.code == 0 and int(first.outputs["issues-created"]) >= 2, first.stdout
+    _corrupt(ws / ".pattern-miner-cache", case)
+    fake.clear_requests()
+    second = run_action(fake, ws, 2)
+    assert second.code == 0, second.stdout
+    assert "Traceback" not in second.stdout and _errors(second) == []
+    assert writes(fake) == []  # the history comes back from the issues' markers: nothing is re-opened
+    assert second.outputs["repositories-scanned"] == "3" and "| Repositories scanned |" in second.summary
+    moved = [line for line in second.stdout.splitlines() if line.startswith("::warning::") and "moved" in line]
+    assert len(moved) == (0 if case == "repository record is garbage" else 1), second.stdout
+    fake.clear_requests()
+    third = run_action(fake, ws, 3)
+    assert third.code == 0 and writes(fake) == [] and "moved" not in third.stdout
 
 
 def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: Path) -> None:

@@ -176,3 +176,12 @@ def test_lost_cache_rebuilds_state_from_issue_markers_and_writes_nothing(tmp_pat
     result = run_mining(github_settings(fake, tmp_path, repos, run_id="r2"), quiet())
     assert [r for r in fake.requests if r.method != "GET"] == []
     assert result.history[old.id].first_seen == "2020-01-02"  # seeded from the marker
+
+
+def test_a_report_path_that_is_a_directory_is_one_clear_error(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    paths = write_repos(tmp_path, ("api", "web"))
+    (tmp_path / "out").mkdir()
+    assert main(["mine", *paths, "--report", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"error: the report path {tmp_path / 'out'} is a directory: give a file name"

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pattern_miner.cachefs import atomic_write, ensure_dir
 from pattern_miner.console import Console
 from pattern_miner.errors import PublishError, UsageError
 from pattern_miner.model import Pattern, ScanReport, Source
@@ -130,17 +130,10 @@ def _config(settings: MiningSettings, console: Console) -> Any:
     return load_config(settings.config_path, console) if settings.config_path else default_config()
 
 
-def _preview_state(store_path: Path, workdir: Path) -> Path:
+def _preview_state(store: Any, workdir: Path) -> Path:
     """A copy of the state file to compute this run's history in, without touching the real one."""
     copy = workdir / "state-preview.sqlite3"
-    if store_path.exists():
-        src = sqlite3.connect(store_path)
-        dst = sqlite3.connect(copy)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
+    store.copy_to(copy)
     return copy
 
 
@@ -226,6 +219,8 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
     if settings.issue_target not in ("central", "per-repo"):
         raise UsageError(f"issue target must be central or per-repo, got {settings.issue_target!r}")
     mode = privacy.check_mode(settings.private_patterns)
+    if settings.report_path and Path(settings.report_path).is_dir():
+        raise UsageError(f"the report path {settings.report_path} is a directory: give a file name")
     run = _Run(settings, console)
     templates = Templates(settings.template_dir)
     config = _config(settings, console)
@@ -251,8 +246,7 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
     # history: computed in a preview copy of the state file; the real one is written by apply()
     from pattern_miner.state import StateStore, default_state_path
 
-    cache = Path(settings.cache_dir)
-    cache.mkdir(parents=True, exist_ok=True)
+    cache = ensure_dir(Path(settings.cache_dir), console)
     now = datetime.now(UTC)
     run_id = settings.run_id or now.strftime("%Y%m%dT%H%M%S.%fZ")
     seeds = [(m.id, m.first_seen, m.pattern_type) for m in (i.marker for i in run.existing) if m and m.first_seen]
@@ -265,7 +259,8 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
 
     workdir = Path(tempfile.mkdtemp(prefix="pattern-miner-"))
     try:
-        history = record(StateStore(_preview_state(default_state_path(cache), workdir), console=console))
+        real = StateStore(default_state_path(cache), console=console)
+        history = record(StateStore(_preview_state(real, workdir), console=console))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -361,10 +356,15 @@ def write_report(result: MiningResult, settings: MiningSettings) -> str:
     if result.dev_nexus is not None and hasattr(result.dev_nexus, "to_dict"):
         data["dev_nexus"] = result.dev_nexus.to_dict()
     path = Path(settings.report_path or Path(settings.cache_dir) / DEFAULT_REPORT)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if settings.report_path:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+    else:  # the cache's own file: whatever stands in its way is moved aside
+        atomic_write(path, text.encode("utf-8"))
     return str(path)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -26,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from pattern_miner.cachefs import ensure_dir, move_aside
 from pattern_miner.console import Console
 from pattern_miner.errors import PatternMinerError
 from pattern_miner.model import Pattern, ScanReport
@@ -105,24 +105,34 @@ class StateStore:
         self._ready = False
 
     # -- connection ---------------------------------------------------------------------------
-    def _open(self) -> sqlite3.Connection:
+    def _connect(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_dir(self.path.parent, self.console)
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StateError(f"cannot open state file {self.path}: {exc}") from None
         conn.row_factory = sqlite3.Row
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection to a usable store: on first use, a store that is not one (garbage, truncated, a
+        directory in its place) is moved aside with one warning and started afresh; its history then
+        comes back from the issues' markers (``seed``)."""
+        if not self._ready and self.path.is_dir() and not self.path.is_symlink():
+            self._move_aside("is a directory")
+        conn = self._connect()
         if not self._ready:
             try:
                 self._prepare(conn)
             except sqlite3.DatabaseError as exc:
                 conn.close()
-                if "not a database" not in str(exc) and "malformed" not in str(exc):
-                    raise StateError(f"cannot use state file {self.path}: {exc}") from None
-                self._move_aside(exc)
-                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                conn.row_factory = sqlite3.Row
-                self._prepare(conn)
+                self._move_aside(f"was unreadable ({exc})")
+                conn = self._connect()
+                try:
+                    self._prepare(conn)
+                except sqlite3.DatabaseError as again:
+                    conn.close()
+                    raise StateError(f"cannot use state file {self.path}: {again}") from None
             self._ready = True
         return conn
 
@@ -132,19 +142,32 @@ class StateStore:
             raise StateError(
                 f"state file {self.path} has schema {version}; this pattern-miner reads up to {SCHEMA_VERSION}"
             )
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError(f"database disk image is malformed: {problems[0]}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(_SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def _move_aside(self, exc: Exception) -> None:
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-        self.path.replace(aside)
+    def _move_aside(self, why: str) -> None:
         for suffix in ("-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        if self.console:
-            self.console.warn(
-                f"state file {self.path} was unreadable ({exc}); moved to {aside.name}, starting fresh"
-            )
+        move_aside(self.path, f"{why}: the history starts afresh", self.console)
+
+    def copy_to(self, path: Path) -> None:
+        """A consistent copy of the store (recovered first if it had to be) in ``path``; nothing when
+        there is no store yet (the copy starts empty)."""
+        if not self.path.exists() and not self.path.is_symlink():
+            return
+        src = self._open()
+        dst = sqlite3.connect(path)
+        try:
+            src.backup(dst)
+        except sqlite3.Error as exc:
+            raise StateError(f"state file {self.path}: {exc}") from None
+        finally:
+            src.close()
+            dst.close()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -6,8 +6,8 @@ Layout (the Action persists the directory with actions/cache)::
     <root>/repos/<owner>--<name>.json  RepoRecord: head commit, metadata, (path, sha, types) and skips
 
 A blob whose bytes do not hash to its name, or a record that does not parse, is treated as absent (and
-overwritten by the next fetch): a corrupt cache costs requests, never wrong results. Writes go to a
-temporary file in the same directory and are renamed into place, so a killed run leaves no torn file.
+overwritten by the next fetch): a corrupt cache costs requests, never wrong results. Writes are atomic,
+and whatever stands in their way is moved aside (``cachefs``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pattern_miner.cachefs import atomic_write
+from pattern_miner.console import Console
 
 CACHE_VERSION = 1  # bump when the record format changes: older records are then ignored
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 object ids
@@ -96,8 +98,9 @@ def _sha(value: Any) -> str:
 
 
 class BlobCache:
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], console: Console | None = None) -> None:
         self.root = Path(root)
+        self.console = console
 
     # -- blobs -------------------------------------------------------------------------------------
     def _blob_path(self, sha: str) -> Path:
@@ -120,7 +123,7 @@ class BlobCache:
         """Store ``data`` under ``sha``; False (nothing stored) when the bytes do not hash to ``sha``."""
         if not _SHA.fullmatch(sha) or not blob_matches(sha, data):
             return False
-        _atomic_write(self._blob_path(sha), data)
+        atomic_write(self._blob_path(sha), data, self.console)
         return True
 
     # -- repository records ------------------------------------------------------------------------
@@ -138,16 +141,4 @@ class BlobCache:
 
     def put_repo(self, record: RepoRecord) -> None:
         text = json.dumps(record.to_json(), separators=(",", ":"), sort_keys=True)
-        _atomic_write(self._record_path(record.repo), text.encode("utf-8"))
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        atomic_write(self._record_path(record.repo), text.encode("utf-8"), self.console)

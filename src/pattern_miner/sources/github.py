@@ -140,7 +140,7 @@ class GitHubSource:
         self.repos = tuple(repos or ())
         self.max_workers = max(1, max_workers)
         self.max_wait = max_wait
-        self.cache = BlobCache(cache_dir) if cache_dir is not None else None
+        self.cache = BlobCache(cache_dir, console) if cache_dir is not None else None
         self.github = github or make_github(token, base_url, sleep=sleep, max_wait=max_wait,
                                             pool_size=self.max_workers,
                                             seconds_between_requests=seconds_between_requests)
@@ -164,6 +164,17 @@ class GitHubSource:
         with self._lock:
             self._requests += 1
         return fn(*args, **kwargs)
+
+    def _keep(self, write: Callable[..., Any], *args: Any) -> None:
+        """A cache write; one that fails (a full disk, a read-only cache) warns once and never fails
+        the repository: the run goes on without caching."""
+        try:
+            write(*args)
+        except OSError as exc:
+            with self._lock:
+                broken, self.cache = self.cache, None
+            if broken is not None and self.console is not None:
+                self.console.warn(f"cannot write the GitHub cache ({exc.strerror or exc}); this run does not cache")
 
     def _fail(self, repo: str, reason: str) -> None:
         self._failures.append(RepoFailure(repo, reason))
@@ -287,8 +298,8 @@ class GitHubSource:
             listing, tree_skips = self._listing(repo, head, target.scan_patterns)
         contents = self._contents(repo, listing)
         if self.cache:
-            self.cache.put_repo(RepoRecord(meta.name, head, key, meta.private, meta.html_url,
-                                           meta.default_branch, tuple(listing), tuple(tree_skips)))
+            self._keep(self.cache.put_repo, RepoRecord(meta.name, head, key, meta.private, meta.html_url,
+                                                       meta.default_branch, tuple(listing), tuple(tree_skips)))
         files: list[SourceFile] = []
         skips = [Skip(meta.name, path, reason) for path, reason in tree_skips]
         for item in listing:
@@ -367,7 +378,7 @@ class GitHubSource:
         if not blob_matches(sha, data):
             raise _Failed(f"blob {sha[:12]} from GitHub does not match its SHA")
         if self.cache is not None:
-            self.cache.put_blob(sha, data)
+            self._keep(self.cache.put_blob, sha, data)
         return data
 
     def _reason(self, exc: Exception) -> str:

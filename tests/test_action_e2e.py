@@ -293,6 +293,41 @@ def test_a_damaged_cache_is_moved_aside_and_the_run_goes_on(fake: FakeGitHub, tm
     assert third.code == 0 and writes(fake) == [] and "moved" not in third.stdout
 
 
+@pytest.mark.parametrize("cache", ["kept", "lost"])
+@pytest.mark.parametrize("fault", ["truncated tree", "404", "5xx", "rate limit"])
+def test_a_repository_that_fails_once_causes_no_issue_churn(fake: FakeGitHub, tmp_path: Path, fault: str,
+                                                            cache: str) -> None:
+    repos = ["acme/api", "acme/web", "acme/jobs"]
+    seed_copies(fake, repos)
+    fake.set_file("acme/jobs", "deploy.sh", DEPLOY.replace('echo "Deployed to $URL"', 'echo "Live: $URL"\nexit 0'))
+    ws = workspace(tmp_path, repos)
+    first = run_action(fake, ws, 1)
+    assert first.code == 0 and int(first.outputs["issues-created"]) >= 2, first.stdout
+    before = {i["number"]: (i["title"], i["body"], i["state"]) for i in hub_issues(fake)}
+    if fault == "truncated tree":
+        fake.repo("acme/jobs").truncated = True
+        fake.set_file("acme/jobs", "NOTES.md", "a new commit: the cached tree no longer applies\n")
+    elif fault == "404":
+        fake.fail("GET", "/repos/acme/jobs(/.*)?", 404, times=20)
+    elif fault == "5xx":
+        fake.fail("GET", "/repos/acme/jobs/.*", 502, times=40)
+    else:
+        fake.primary_rate_limit("GET", "/repos/acme/jobs/.*", reset_in=3600, times=20)
+    if cache == "lost":
+        shutil.rmtree(ws / ".pattern-miner-cache")
+    fake.clear_requests()
+    second = run_action(fake, ws, 2)
+    assert second.code == 0, second.stdout
+    assert "acme/jobs" in second.summary and writes(fake) == [], writes(fake)
+    fake.repo("acme/jobs").truncated = False
+    fake.faults.clear()
+    fake.clear_requests()
+    third = run_action(fake, ws, 3)
+    assert third.code == 0, third.stdout
+    assert writes(fake) == [], writes(fake)
+    assert {i["number"]: (i["title"], i["body"], i["state"]) for i in hub_issues(fake)} == before
+
+
 def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: Path) -> None:
     repos = ["acme/api", "acme/web"]
     seed_copies(fake, repos)

@@ -100,7 +100,7 @@ def test_json_is_the_report_dict() -> None:
     assert doc == json.loads(json.dumps(REPORT.to_dict()))
     assert doc["patterns_found"] == 2 and doc["extraction_opportunities"] == 1
     assert doc["stats"]["files_skipped"] == {"binary": 1, "too-large": 2}
-    assert doc["failures"] == [{"repo": "acme/gone", "reason": "404 Not Found"}]
+    assert doc["failures"] == [{"repo": "acme/gone", "reason": "404 Not Found", "stale": False}]
     assert doc["skipped"] == [{"repo": "acme/api", "path": "big.json", "reason": "too-large"}]
     first = doc["patterns"][0]
     assert (first["id"], first["pattern_type"], first["similarity"], first["repo_count"]) == \

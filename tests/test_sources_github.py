@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from pattern_miner.config import Config, OwnerSpec, RepositorySpec
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError
 from pattern_miner.model import RepoSnapshot
-from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, git_blob_sha
+from pattern_miner.sources.blobcache import BlobCache, RepoRecord, TreeEntry, git_blob_sha, git_tree_sha
 from pattern_miner.sources.github import GitHubSource
 from tests.fakes.github import FakeGitHub, Submodule, Symlink, git_hash
 
@@ -289,13 +290,15 @@ def test_blob_cache_round_trip_and_corruption(tmp_path: Path) -> None:
     assert cache.put_blob(sha, data) and cache.get_blob(sha) == data
     assert not cache.put_blob(sha, b"other bytes")  # refuses bytes that do not hash to the name
     assert cache.get_blob("../../etc/passwd") is None
-    record = RepoRecord("Acme/API", "a" * 40, "k", True, "https://github.com/Acme/API", "main",
-                        (CachedFile("deploy.sh", sha, ("deployment",)),), (("big.sh", "too-large"),))
+    entries = (TreeEntry("deploy.sh", "100755", sha, len(data)), TreeEntry("lib/sub", "160000", "c" * 40, 0))
+    tree = git_tree_sha([(e.path, e.mode, e.sha) for e in entries])
+    record = RepoRecord("Acme/API", "a" * 40, tree, True, "https://github.com/Acme/API", "main", entries)
     cache.put_repo(record)
-    assert cache.get_repo("acme/api") == record
+    assert cache.get_repo("acme/api") == record and record.verified()
     assert cache.get_repo("acme/other") is None
+    assert not RepoRecord("Acme/API", "a" * 40, tree, True, None, "main", entries[:1]).verified()
     path = next((tmp_path / "repos").iterdir())
-    path.write_text('{"version": 1, "repo": "Acme/API"}')
+    path.write_text('{"version": 2, "repo": "Acme/API"}')
     assert cache.get_repo("acme/api") is None
     assert [p.name for p in (tmp_path / "repos").iterdir() if p.name.startswith(".tmp")] == []
 
@@ -337,3 +340,45 @@ def test_empty_files_are_real_blobs(fake: FakeGitHub, tmp_path: Path) -> None:
     fake.clear_requests()
     [again] = scan(make_source(fake, config, cache_dir=tmp_path)).values()
     assert {f.path for f in again.files} == set(files) and empty not in blob_requests(fake)
+
+
+def test_git_tree_sha_is_gits(fake: FakeGitHub) -> None:
+    """The tree id computed from a tree's files equals the one git (the fake hashes as git does) gave it."""
+    files = {"a.txt": "a\n", "a/b.sh": "b\n", "a-b/c": "c", "a/b/d.py": "", "z": Symlink("a.txt"),
+             "ext/lib": Submodule("d" * 40), "é/ü.md": "unicode\n"}
+    fake.add_repo("acme/api", files)
+    gh = make_source(fake, explicit("acme/api")).github
+    commit = gh.get_repo("acme/api").get_branch("main").commit
+    tree = gh.get_repo("acme/api").get_git_tree(commit.sha, recursive=True)
+    entries = [(e.path, e.mode, e.sha) for e in tree.tree if e.type != "tree"]
+    assert git_tree_sha(entries) == tree.sha == commit.commit.tree.sha
+
+
+def test_a_tampered_repository_record_is_not_trusted(fake: FakeGitHub, tmp_path: Path) -> None:
+    """A cached record whose files do not hash to the head commit's tree is refetched, never trusted."""
+    fake.add_repo("acme/api", {"deploy.sh": DEPLOY, "Dockerfile": "FROM python:3.11\n"})
+    config = explicit("acme/api")
+    first = scan(make_source(fake, config, cache_dir=tmp_path))["acme/api"]
+    record_path = next((tmp_path / "repos").iterdir())
+    raw = json.loads(record_path.read_text())
+    raw["entries"] = [e for e in raw["entries"] if e[0] != "deploy.sh"]  # "the file is gone"
+    record_path.write_text(json.dumps(raw))
+    fake.clear_requests()
+    again = scan(make_source(fake, config, cache_dir=tmp_path))["acme/api"]
+    assert [f.path for f in again.files] == [f.path for f in first.files] == ["Dockerfile", "deploy.sh"]
+    assert len(fake.requests_to("GET", "/repos/acme/api/git/trees/.+")) == 1  # the tree, asked again
+
+
+def test_a_repository_that_fails_stands_in_with_its_last_good_scan(fake: FakeGitHub, tmp_path: Path) -> None:
+    fake.add_repo("acme/api", {"deploy.sh": DEPLOY})
+    config = explicit("acme/api")
+    first = scan(make_source(fake, config, cache_dir=tmp_path))["acme/api"]
+    fake.fail("GET", "/repos/acme/api/branches/main", 502, times=10)
+    source = make_source(fake, config, cache_dir=tmp_path)
+    stale = scan(source)["acme/api"]
+    assert stale.info.stale and stale.info.commit == first.info.commit
+    assert [(f.path, f.data) for f in stale.files] == [(f.path, f.data) for f in first.files]
+    [failure] = source.failures
+    assert failure.stale and "502" in failure.reason or "server errors" in failure.reason
+    fresh = make_source(fake, config, cache_dir=tmp_path / "empty")
+    assert scan(fresh) == {} and not fresh.failures[0].stale  # no last good scan: unknown, nothing stands in

@@ -329,6 +329,7 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
     result = ensure_issues(
         specs, run.existing, run.tracker, labels=tuple(settings.labels), live=live, can_close=can_close,
         max_create=settings.max_issues, dry_run=settings.dry_run, console=console, templates=templates, calls=calls,
+        unknown=lambda marker: any(marker.involves_repo(f) for f in failed),
     )
     if dev_nexus is not None:
         run.warnings += [w for w in dev_nexus.warnings if w not in run.warnings]

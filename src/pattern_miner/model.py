@@ -44,6 +44,7 @@ class RepoInfo:
     html_url: str | None = None  # e.g. https://github.com/owner/name
     default_branch: str | None = None
     scan_patterns: tuple[str, ...] = ()  # pattern types to scan (empty: all)
+    stale: bool = False  # could not be read this run: its last good scan stands in (see RepoFailure.stale)
 
     def file_url(self, path: str, start_line: int | None = None, end_line: int | None = None) -> str | None:
         """A link to ``path`` at the scanned commit, with a line anchor."""
@@ -64,6 +65,7 @@ class RepoInfo:
             "private": self.private,
             "html_url": self.html_url,
             "default_branch": self.default_branch,
+            "stale": self.stale,
         }
 
 
@@ -81,10 +83,13 @@ class RepoSnapshot:
 
 @dataclass(frozen=True)
 class RepoFailure:
-    """A repository that could not be scanned; the run goes on without it."""
+    """A repository that could not be read this run. It is *unknown*, not empty: when its last good scan
+    is in the cache, that stands in for it (``stale``) so its patterns neither vanish nor change; either
+    way nothing that involves it is closed or edited."""
 
     repo: str
     reason: str
+    stale: bool = False  # its last good scan was used instead
 
 
 class Source(Protocol):
@@ -227,7 +232,7 @@ class ScanReport:
             "extraction_opportunities": len(self.opportunities),
             "stats": self.stats.to_dict(),
             "repositories": [r.to_dict() for r in self.repositories],
-            "failures": [{"repo": f.repo, "reason": f.reason} for f in self.failures],
+            "failures": [{"repo": f.repo, "reason": f.reason, "stale": f.stale} for f in self.failures],
             "skipped": [{"repo": s.repo, "path": s.path, "reason": s.reason} for s in self.skips],
             "patterns": [p.to_dict(with_text=with_text) for p in self.patterns],
         }

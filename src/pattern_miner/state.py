@@ -98,6 +98,19 @@ def _compare(pattern: Pattern, keys: tuple[str, ...], row: sqlite3.Row) -> Statu
     return "unchanged"
 
 
+def _lost_to_failure(row: sqlite3.Row, pattern: Pattern, failed: set[str]) -> bool:
+    """Whether the pattern lacks copies only because a repository it was in could not be read."""
+    if row["repos"] is None or row["state"] != "active":
+        return False
+    return bool((set(json.loads(row["repos"])) & failed) - set(pattern.repos))
+
+
+def _as_before(row: sqlite3.Row) -> PatternHistory:
+    repos = json.loads(row["repos"])
+    return PatternHistory(row["pattern_id"], "unchanged", row["first_seen"], row["last_seen"] or row["first_seen"],
+                          row["runs_seen"], (), (), len(repos), len(repos), row["title"], row["pattern_type"])
+
+
 class StateStore:
     def __init__(self, path: Path, *, console: Console | None = None) -> None:
         self.path = Path(path)
@@ -254,8 +267,13 @@ class StateStore:
                 ),
             ).lastrowid
             rows = {r["pattern_id"]: r for r in conn.execute("SELECT * FROM patterns")}
+            failed = {f.repo for f in report.failures}
             for p in report.patterns:
-                out[p.id] = self._sighting(conn, seq, day, p, rows.get(p.id))
+                row = rows.get(p.id)
+                if row is not None and _lost_to_failure(row, p, failed):
+                    out[p.id] = _as_before(row)  # unknown, not shrunk: its row stays as it was
+                    continue
+                out[p.id] = self._sighting(conn, seq, day, p, row)
             for pid, row in rows.items():
                 if pid in out or row["state"] != "active":
                     continue

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pattern_miner.advise.advisor import advise
 from pattern_miner.advise.models import Component, Recommendation, TimeSavings
 from pattern_miner.advise.offline import offline_recommendation
-from pattern_miner.advise.pricing import DEFAULT_MODEL
+from pattern_miner.advise.pricing import default_model
 from pattern_miner.advise.prompt import PROMPT_VERSION
 from pattern_miner.advise.sanitize import sanitize_recommendation
 from pattern_miner.advise.settings import AdviceResult, AdviceSettings, ModelUsage
@@ -33,3 +33,9 @@ __all__ = [
     "offline_recommendation",
     "sanitize_recommendation",
 ]
+
+
+def __getattr__(name: str) -> str:  # DEFAULT_MODEL imports the anthropic SDK (seconds): only when asked for
+    if name == "DEFAULT_MODEL":
+        return default_model()
+    raise AttributeError(name)

@@ -14,11 +14,9 @@ Every recommendation is sanitized before it leaves this module. The run never fa
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import anthropic
+from typing import TYPE_CHECKING
 
 from pattern_miner.advise.cache import AdviceCache, cache_key
-from pattern_miner.advise.claude import ClaudeAdvisor
 from pattern_miner.advise.models import Failure, Recommendation
 from pattern_miner.advise.offline import offline_recommendation
 from pattern_miner.advise.prompt import PROMPT_VERSION
@@ -26,6 +24,11 @@ from pattern_miner.advise.sanitize import sanitize_recommendation
 from pattern_miner.advise.settings import AdviceResult, AdviceSettings, ModelUsage
 from pattern_miner.console import Console
 from pattern_miner.model import Pattern
+
+if TYPE_CHECKING:  # the SDK takes seconds to import: only a run with a key pays for it
+    import anthropic
+
+    from pattern_miner.advise.claude import ClaudeAdvisor
 
 
 def advise(
@@ -45,6 +48,8 @@ def advise(
 
     claude: ClaudeAdvisor | None = None
     if settings.api_key or client is not None:
+        from pattern_miner.advise.claude import ClaudeAdvisor
+
         claude = ClaudeAdvisor(settings, usage, warn, client=client)
         usage.model = claude.model
     elif console is not None and patterns:

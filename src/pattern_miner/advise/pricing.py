@@ -27,8 +27,7 @@ from __future__ import annotations
 import re
 import typing
 from dataclasses import dataclass
-
-import anthropic.types
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -93,6 +92,8 @@ def price_for(model: str) -> tuple[Price, bool]:
 
 def sdk_models() -> tuple[str, ...]:
     """Every model name in the pinned SDK's ``Model`` literal, in the SDK's order."""
+    import anthropic.types  # here, not at the top: importing the SDK takes seconds, and offline runs never need it
+
     names: list[str] = []
     for arg in typing.get_args(anthropic.types.Model):
         names.extend(a for a in typing.get_args(arg) if isinstance(a, str))
@@ -114,4 +115,13 @@ def newest_sonnet(models: tuple[str, ...] | None = None) -> str:
     return max(candidates)[1]
 
 
-DEFAULT_MODEL = newest_sonnet()
+@cache
+def default_model() -> str:
+    """The newest Sonnet the pinned SDK knows: what Claude is asked when no model is configured."""
+    return newest_sonnet()
+
+
+def __getattr__(name: str) -> str:  # DEFAULT_MODEL, computed on first use (it imports the SDK)
+    if name == "DEFAULT_MODEL":
+        return default_model()
+    raise AttributeError(name)

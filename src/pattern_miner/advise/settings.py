@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pattern_miner.advise.models import Recommendation
-from pattern_miner.advise.pricing import DEFAULT_MODEL, price_for
+from pattern_miner.advise.pricing import default_model, price_for
 
 
 @dataclass
@@ -23,7 +23,7 @@ class AdviceSettings:
 
     @property
     def resolved_model(self) -> str:
-        return self.model or DEFAULT_MODEL
+        return self.model or default_model()
 
 
 @dataclass

@@ -74,6 +74,15 @@ class EnsureResult:
         return 0 if self.dry_run else self.get(key)
 
 
+def _keys(marker: Marker) -> list[str]:
+    return [item.partition(":")[0] for item in marker.copies]
+
+
+def _mostly_in(keys: set[str], repo: str, held: list[tuple[str, set[str]]]) -> bool:
+    """Whether at least half of ``keys`` are the copies of one held issue of ``repo``."""
+    return bool(keys) and any(r == repo and len(keys & copies) * 2 >= len(keys) for r, copies in held)
+
+
 def _pick(issues: list[ExistingIssue]) -> tuple[ExistingIssue, list[ExistingIssue]]:
     """The issue that stands for a pattern (oldest open, else oldest), and open duplicates to close."""
     ordered = sorted(issues, key=lambda i: (i.state != "open", i.number))
@@ -104,11 +113,15 @@ def plan(
     can_close: Callable[[str, Marker], bool],
     max_create: int | None = None,
     templates: Templates | None = None,
+    unknown: Callable[[Marker], bool] | None = None,
 ) -> list[Action]:
     """What to write, in order. ``specs`` come highest ranked first; ``max_create`` caps new issues.
 
     ``live``: (repo, pattern id) pairs whose pattern still exists (published or not) — never closed.
     ``can_close(repo, marker)``: whether this run covered the pattern well enough to call it gone.
+    ``unknown(marker)``: whether the issue involves a repository this run could not read. Such an issue
+    is left exactly as it is (what changed cannot be told), and no new issue is opened for a pattern
+    whose copies are mostly that issue's: it is the same pattern, seen without its unreadable copies.
     """
     templates = templates or Templates()
     by_key: dict[tuple[str, str], list[ExistingIssue]] = {}
@@ -116,6 +129,8 @@ def plan(
         marker = issue.marker
         if marker:
             by_key.setdefault((issue.repo, marker.id), []).append(issue)
+    held = [(issue.repo, set(_keys(m))) for issue in existing
+            if issue.state == "open" and (m := issue.marker) is not None and unknown is not None and unknown(m)]
     actions: list[Action] = []
     created = 0
     wanted: set[tuple[str, str]] = set()
@@ -124,6 +139,14 @@ def plan(
         wanted.add(key)
         found = by_key.get(key)
         fields = {"title": spec.title, "body": spec.body, "labels": spec.labels}
+        if found and unknown is not None and any((m := i.marker) is not None and unknown(m) for i in found):
+            actions.append(Action("skip", spec.repo, spec.pattern_id, _pick(found)[0].number,
+                                  note="involves a repository that could not be read: left as it is"))
+            continue
+        if not found and _mostly_in(set(_keys(spec.marker)), spec.repo, held):
+            actions.append(Action("skip", spec.repo, spec.pattern_id,
+                                  note="the same copies as an issue of a repository that could not be read"))
+            continue
         if not found:
             if max_create is not None and created >= max_create:
                 actions.append(Action("skip", spec.repo, spec.pattern_id, note="max-issues reached"))
@@ -265,13 +288,15 @@ def ensure_issues(
     console: Console,
     templates: Templates | None = None,
     calls: Iterable[Action] = (),
+    unknown: Callable[[Marker], bool] | None = None,
 ) -> EnsureResult:
     """Plan against ``existing`` (the bot-labelled issues of every target repository), then apply.
 
     ``calls``: the run's other writes (``Action("call", ..., fields={"run": fn})``), run after the
     issues under the same dry-run gate.
     """
-    actions = plan(specs, existing, live=live, can_close=can_close, max_create=max_create, templates=templates)
+    actions = plan(specs, existing, live=live, can_close=can_close, max_create=max_create, templates=templates,
+                   unknown=unknown)
     if tracker is not None:
         actions = _ensure_labels(tracker, actions, labels) + actions
     actions += list(calls)

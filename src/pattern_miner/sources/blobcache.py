@@ -3,7 +3,7 @@
 Layout (the Action persists the directory with actions/cache)::
 
     <root>/blobs/ab/cdef0123...        the blob's bytes, named by its git blob SHA (content-addressed)
-    <root>/repos/<owner>--<name>.json  RepoRecord: head commit, metadata, (path, sha, types) and skips
+    <root>/repos/<owner>--<name>.json  RepoRecord: head commit, its root tree, metadata, every file of the tree
 
 A blob whose bytes do not hash to its name, or a record that does not parse, is treated as absent (and
 overwritten by the next fetch): a corrupt cache costs requests, never wrong results. Writes are atomic,
@@ -23,7 +23,7 @@ from typing import Any
 from pattern_miner.cachefs import atomic_write
 from pattern_miner.console import Console
 
-CACHE_VERSION = 1  # bump when the record format changes: older records are then ignored
+CACHE_VERSION = 2  # bump when the record format changes: older records are then ignored (2: whole trees)
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 object ids
 
 
@@ -46,29 +46,47 @@ class CachedFile:
 
 
 @dataclass(frozen=True)
+class TreeEntry:
+    """A file of a git tree: a blob (regular file, executable, symlink) or a submodule's commit."""
+
+    path: str
+    mode: str  # git's: 100644, 100755, 120000 (symlink), 160000 (submodule)
+    sha: str
+    size: int  # bytes; 0 for a submodule
+
+
+@dataclass(frozen=True)
 class RepoRecord:
-    """What one scan of a repository produced, keyed by its head commit and the config it was read with."""
+    """A repository's head as last read: its commit, the commit's root tree, and every file of that tree.
+
+    The files are the tree itself, not only the ones the config chose: which files a scan reads is derived
+    from them each run, and a record is trusted only when its files hash, as git hashes trees, to the
+    root tree the head commit names (``verified``). A damaged or tampered record costs a tree request."""
 
     repo: str  # "owner/name" as GitHub spells it
     commit: str  # head commit of the default branch
-    key: str  # fingerprint of the config that chose the files (globs, excludes, size limit)
+    tree: str  # that commit's root tree
     private: bool
     html_url: str | None
     default_branch: str
-    files: tuple[CachedFile, ...] = ()
-    skips: tuple[tuple[str, str], ...] = ()  # (path, reason)
+    entries: tuple[TreeEntry, ...] = ()
+
+    def verified(self) -> bool:
+        try:
+            return git_tree_sha([(e.path, e.mode, e.sha) for e in self.entries], len(self.tree)) == self.tree
+        except ValueError:
+            return False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "version": CACHE_VERSION,
             "repo": self.repo,
             "commit": self.commit,
-            "key": self.key,
+            "tree": self.tree,
             "private": self.private,
             "html_url": self.html_url,
             "default_branch": self.default_branch,
-            "files": [[f.path, f.sha, list(f.types)] for f in self.files],
-            "skips": [list(s) for s in self.skips],
+            "entries": [[e.path, e.mode, e.sha, e.size] for e in self.entries],
         }
 
     @classmethod
@@ -76,19 +94,48 @@ class RepoRecord:
         """Parse a stored record; ValueError/TypeError/KeyError when it is not one."""
         if raw.get("version") != CACHE_VERSION:
             raise ValueError("cache format version differs")
-        files = tuple(CachedFile(str(p), _sha(s), tuple(str(t) for t in types)) for p, s, types in raw["files"])
-        skips = tuple((str(p), str(r)) for p, r in raw["skips"])
+        entries = tuple(TreeEntry(str(p), str(m), _sha(s), int(n)) for p, m, s, n in raw["entries"])
         html_url = raw["html_url"]
         return cls(
             repo=str(raw["repo"]),
             commit=_sha(raw["commit"]),
-            key=str(raw["key"]),
+            tree=_sha(raw["tree"]),
             private=bool(raw["private"]),
             html_url=str(html_url) if html_url is not None else None,
             default_branch=str(raw["default_branch"]),
-            files=files,
-            skips=skips,
+            entries=entries,
         )
+
+
+def git_tree_sha(entries: list[tuple[str, str, str]], sha_len: int = 40) -> str:
+    """The object id git gives the root tree holding ``entries`` (path, mode, sha): the subtrees are
+    built from the paths and hashed bottom up, each as git writes a tree object (``<mode> <name>\\0`` and
+    the raw id per entry, sorted as git sorts them: a subtree's name as if it ended with "/")."""
+    root: dict[str, Any] = {}
+    for path, mode, sha in entries:
+        *dirs, name = path.split("/")
+        node = root
+        for part in dirs:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"{path}: a file stands where a directory is")
+        if not name or name in node:
+            raise ValueError(f"{path}: listed twice or empty")
+        node[name] = (mode.lstrip("0"), sha)
+    digest = hashlib.sha256 if sha_len == 64 else hashlib.sha1
+
+    def tree_id(node: dict[str, Any]) -> str:
+        rows = []
+        for name, value in node.items():
+            if isinstance(value, dict):
+                rows.append((name + "/", f"40000 {name}".encode(), tree_id(value)))
+            else:
+                rows.append((name, f"{value[0]} {name}".encode(), value[1]))
+        rows.sort(key=lambda row: row[0].encode("utf-8", "surrogateescape"))
+        raw = b"".join(head + b"\0" + bytes.fromhex(sha) for _, head, sha in rows)
+        return digest(b"tree %d\0" % len(raw) + raw).hexdigest()
+
+    return tree_id(root)
 
 
 def _sha(value: Any) -> str:

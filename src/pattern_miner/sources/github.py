@@ -21,8 +21,6 @@ from __future__ import annotations
 import base64
 import binascii
 import fnmatch
-import hashlib
-import json
 import re
 import threading
 import time
@@ -46,7 +44,7 @@ from pattern_miner.config import Config, OwnerSpec
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError, UsageError
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
-from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, blob_matches
+from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, TreeEntry, blob_matches
 
 DEFAULT_MAX_WAIT = 600.0  # seconds: the longest rate-limit wait we sit out; beyond it the repository fails
 RETRIES = 4  # retries per request (5 attempts) for 5xx and rate limits
@@ -189,6 +187,10 @@ class GitHubSource:
         try:
             for target in targets:
                 snapshot = self._guarded(target.name, self._snapshot, target)
+                if snapshot is None:
+                    snapshot = self._last_good(target)
+                    if snapshot is not None:
+                        self._failures[-1] = RepoFailure(target.name, self._failures[-1].reason, stale=True)
                 if progress is not None:
                     progress.advance(note=target.name)
                 if snapshot is not None:
@@ -289,66 +291,93 @@ class GitHubSource:
             head = self._head(repo, meta.default_branch)
         if head is None:
             raise _Failed(f"default branch {meta.default_branch!r} not found (empty repository?)")
-        key = self._key(target.scan_patterns)
-        listing: Sequence[CachedFile]
-        tree_skips: Sequence[tuple[str, str]]
-        if cached and cached.commit == head and cached.key == key:
-            listing, tree_skips = cached.files, cached.skips
+        commit, tree = head
+        if cached and cached.commit == commit and cached.tree == tree and cached.verified():
+            entries = cached.entries
         else:
-            listing, tree_skips = self._listing(repo, head, target.scan_patterns)
+            entries = self._tree(repo, commit, tree)
+        record = RepoRecord(meta.name, commit, tree, meta.private, meta.html_url, meta.default_branch, entries)
+        listing, tree_skips = self._select(entries, target.scan_patterns)
         contents = self._contents(repo, listing)
         if self.cache:
-            self._keep(self.cache.put_repo, RepoRecord(meta.name, head, key, meta.private, meta.html_url,
-                                                       meta.default_branch, tuple(listing), tuple(tree_skips)))
+            self._keep(self.cache.put_repo, record)
+        info = RepoInfo(meta.name, commit, meta.private, meta.html_url, meta.default_branch, target.scan_patterns)
+        return self._assemble(info, listing, tree_skips, contents)
+
+    def _last_good(self, target: _Target) -> RepoSnapshot | None:
+        """The repository as its last good scan left it in the cache (a verified tree whose chosen blobs
+        are all cached), for a run in which it could not be read: a repository that failed is unknown,
+        not empty, and its patterns must not come and go with a network error."""
+        record = self.cache.get_repo(target.name) if self.cache else None
+        if record is None or self.cache is None or not record.verified():
+            return None
+        listing, tree_skips = self._select(record.entries, target.scan_patterns)
+        contents: dict[str, bytes] = {}
+        for item in listing:
+            data = self.cache.get_blob(item.sha)
+            if data is None:
+                return None
+            contents[item.sha] = data
+        info = RepoInfo(record.repo, record.commit, record.private, record.html_url, record.default_branch,
+                        target.scan_patterns, stale=True)
+        return self._assemble(info, listing, tree_skips, contents)
+
+    @staticmethod
+    def _assemble(info: RepoInfo, listing: Sequence[CachedFile], tree_skips: Sequence[tuple[str, str]],
+                  contents: dict[str, bytes]) -> RepoSnapshot:
         files: list[SourceFile] = []
-        skips = [Skip(meta.name, path, reason) for path, reason in tree_skips]
+        skips = [Skip(info.name, path, reason) for path, reason in tree_skips]
         for item in listing:
             data = contents[item.sha]
             if b"\0" in data:
-                skips.append(Skip(meta.name, item.path, "binary"))
+                skips.append(Skip(info.name, item.path, "binary"))
             else:
                 files.append(SourceFile(item.path, data, sha=item.sha, pattern_types=item.types))
-        info = RepoInfo(meta.name, head, meta.private, meta.html_url, meta.default_branch, target.scan_patterns)
         return RepoSnapshot(info, files, skips)
 
-    def _head(self, repo: Repository, branch: str) -> str | None:
+    def _head(self, repo: Repository, branch: str) -> tuple[str, str] | None:
+        """The head commit of ``branch`` and that commit's root tree (one request)."""
         try:
             found = self._call(repo.get_branch, branch)
         except UnknownObjectException:
             return None
-        return _sha(found.commit.sha, "branch commit sha")
+        return _sha(found.commit.sha, "branch commit sha"), _sha(found.commit.commit.tree.sha, "commit tree sha")
 
-    def _key(self, scan_patterns: tuple[str, ...]) -> str:
-        """A fingerprint of everything that decides which files of a tree are read."""
-        config = self.config
-        raw = [list(scan_patterns), [(t.name, list(t.file_patterns)) for t in config.pattern_types.values()],
-               list(config.exclude), config.max_file_bytes]
-        return hashlib.sha256(json.dumps(raw).encode()).hexdigest()[:16]
-
-    def _listing(self, repo: Repository, head: str,
-                 scan_patterns: tuple[str, ...]) -> tuple[list[CachedFile], list[tuple[str, str]]]:
-        tree = self._call(repo.get_git_tree, head, recursive=True)
+    def _tree(self, repo: Repository, commit: str, tree_sha: str) -> tuple[TreeEntry, ...]:
+        """Every file of the commit's tree (one recursive tree request)."""
+        tree = self._call(repo.get_git_tree, commit, recursive=True)
         if tree.truncated:
             raise _Failed("GitHub truncated the file tree (too many files); not scanned")
-        listing: list[CachedFile] = []
-        skips: list[tuple[str, str]] = []
+        if tree.sha != tree_sha:
+            raise _Failed("GitHub's tree does not belong to the head commit (the branch moved?); not scanned")
+        entries = []
         for element in tree.tree:
             kind, path = element.type, _text(element.path, "tree path")
-            if kind == "tree":
-                continue
-            types = self.config.types_for(path, scan_patterns)
+            if kind in ("blob", "commit"):
+                size = element.size if kind == "blob" else 0
+                if not isinstance(size, int):
+                    raise _Failed(f"malformed response from GitHub: no size for {path}")
+                entries.append(TreeEntry(path, _text(element.mode, "tree mode"), _sha(element.sha, "tree entry sha"),
+                                         size))
+        return tuple(entries)
+
+    def _select(self, entries: Iterable[TreeEntry],
+                scan_patterns: tuple[str, ...]) -> tuple[list[CachedFile], list[tuple[str, str]]]:
+        """The files the config wants read, and the ones it wants but cannot have (with why)."""
+        listing: list[CachedFile] = []
+        skips: list[tuple[str, str]] = []
+        for entry in entries:
+            types = self.config.types_for(entry.path, scan_patterns)
             if not types:
                 continue
-            if kind == "commit":
-                skips.append((path, "submodule"))
-            elif element.mode == "120000":
-                skips.append((path, "symlink"))
-            elif kind != "blob":
-                continue
-            elif not isinstance(element.size, int) or element.size > self.config.max_file_bytes:
-                skips.append((path, "too-large"))
+            if entry.mode == "160000":
+                skips.append((entry.path, "submodule"))
+            elif entry.mode == "120000":
+                skips.append((entry.path, "symlink"))
+            elif entry.size > self.config.max_file_bytes:
+                skips.append((entry.path, "too-large"))
             else:
-                listing.append(CachedFile(path, _sha(element.sha, "blob sha"), types))
+                listing.append(CachedFile(entry.path, entry.sha, types))
         return listing, skips
 
     def _contents(self, repo: Repository, listing: Iterable[CachedFile]) -> dict[str, bytes]:

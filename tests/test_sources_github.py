@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -337,3 +338,16 @@ def test_empty_files_are_real_blobs(fake: FakeGitHub, tmp_path: Path) -> None:
     fake.clear_requests()
     [again] = scan(make_source(fake, config, cache_dir=tmp_path)).values()
     assert {f.path for f in again.files} == set(files) and empty not in blob_requests(fake)
+
+
+def test_github_unreachable_is_a_short_reason() -> None:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+    err = io.StringIO()
+    source = GitHubSource(explicit("acme/api"), token="t", base_url=closed, seconds_between_requests=None,
+                          sleep=[].append, console=Console(out=io.StringIO(), err=err))
+    assert scan(source) == {}
+    assert [(f.repo, f.reason) for f in source.failures] == [("acme/api", "cannot reach GitHub (connection refused)")]
+    assert err.getvalue() == "warning: acme/api: cannot reach GitHub (connection refused)\n"

@@ -21,7 +21,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from pattern_miner.app import MineRequest, ServiceSettings, create_app
+from pattern_miner.app import MAX_BODY_BYTES, MAX_RUNS_LIMIT, MineRequest, ServiceSettings, create_app
 from pattern_miner.console import Console
 from pattern_miner.errors import ConfigError
 from pattern_miner.model import Occurrence, Pattern, RepoInfo, ScanReport
@@ -208,6 +208,40 @@ def test_query_parameters_and_json_body(setup: Any) -> None:
         assert http.post("/api/mine-patterns", content=b"[1, 2]").status_code == 422
         assert http.post("/api/mine-patterns", content=b"not json").status_code == 422
         assert len(miner.settings) == 2
+
+
+def test_request_size_and_shape_are_bounded(setup: Any) -> None:
+    """An authenticated caller cannot make the service buffer a huge body, nor answer 500 to a deep one."""
+    miner, make = setup
+    auth = {"Authorization": "Bearer s3cret"}
+    with serve(make({"API_TOKEN": "s3cret"})) as url, httpx.Client(base_url=url, headers=auth) as http:
+        # a declared Content-Length over the limit: 413 before the body is read
+        big = http.post("/api/mine-patterns", content=b'{"repos": "' + b"a" * (MAX_BODY_BYTES + 1) + b'"}')
+        assert big.status_code == 413 and "larger than" in big.json()["detail"]
+        # a chunked body (no Content-Length) of 200 MB: reading stops past the limit
+        sent = 0
+
+        def chunks() -> Iterator[bytes]:
+            nonlocal sent
+            for _ in range(200):
+                sent += 1 << 20
+                yield b" " * (1 << 20)
+
+        streamed = http.post("/api/mine-patterns", content=chunks())
+        assert streamed.status_code == 413 and "larger than" in streamed.json()["detail"]
+        assert sent < 100 << 20  # the upload was cut short, not read to its end
+        # nested deeper than json can recurse: a 4xx with a clear message, not 500
+        deep = http.post("/api/mine-patterns", content=b"[" * 50_000 + b"]" * 50_000)
+        assert deep.status_code == 422 and deep.json()["detail"] == "the request body is nested too deeply"
+        nested = http.post("/api/mine-patterns", content=b'{"repos": ' + b"[" * 50_000 + b"]" * 50_000 + b"}")
+        assert nested.status_code == 422
+        # a limit the state store cannot take, or that is no integer: 422 saying what is allowed
+        for limit in ("100000000000000000000", "1e20", "abc", "-1"):
+            resp = http.get("/api/runs", params={"limit": limit})
+            assert resp.status_code == 422, (limit, resp.text)
+            assert resp.json()["detail"][0]["loc"] == ["query", "limit"]
+        assert http.get("/api/runs", params={"limit": MAX_RUNS_LIMIT}).status_code == 200
+    assert miner.settings == []
 
 
 def test_failed_runs_are_reported(setup: Any) -> None:

@@ -327,6 +327,13 @@ def test_not_json_names_line_and_column(tmp_path: Path) -> None:
     assert _error(tmp_path, text) == "not valid JSON: Expecting ',' delimiter at line 4, column 5"
 
 
+def test_too_deep_or_too_long_for_json_is_one_line(tmp_path: Path) -> None:
+    assert _error(tmp_path, '{"owners": ' + "[" * 5000 + "]" * 5000 + "}") == "not valid JSON: nested too deeply"
+    assert _error(tmp_path, '{"x": ' + "{\"x\": " * 5000 + "1" + "}" * 5001) == "not valid JSON: nested too deeply"
+    doc = '{"repositories": ["o/a"], "min_repos": -' + "1" * 5000 + "}"
+    assert _error(tmp_path, doc) == "not valid JSON: a number of 5000 digits (at most 4300)"
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "r.json"
     path.write_bytes(b'{"repositories": ["o/\xff"]}')

@@ -25,7 +25,8 @@ from pattern_miner.match.fragments import select_fragments
 from pattern_miner.match.pairs import RARE_STRONG_SLACK, PairFinder
 from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
 from pattern_miner.patterns import confidence, rank_score, stable_id
-from pattern_miner.shard import SHARD_VERSION, Shard, build_shard
+from pattern_miner.report import render
+from pattern_miner.shard import MAX_FILE_TOKENS, SHARD_VERSION, Shard, build_shard
 from pattern_miner.sources.local import LocalSource, repos_from_paths
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "repos"
@@ -275,6 +276,24 @@ def test_build_shard_records_files_fallbacks_and_empty_files() -> None:
     assert ok.sha == "sha1" and ok.language == "python" and len(ok.struct) == len(ok.lit) == len(ok.lines)
     assert len(ok.lit_shingles) == 0  # code: structure only
     assert [(r.language, r.fallback) for r in shard.files] == [("python", False), ("python", True), ("text", True)]
+
+
+def test_a_file_of_too_many_tokens_is_skipped_and_counted(tmp_path: Path) -> None:
+    """Whatever max_file_bytes allows, a file's work is bounded: one of more than MAX_FILE_TOKENS
+    tokens (here one line of minified JSON) is skipped before it is parsed, with a reason that shows."""
+    big = "[" + "1," * MAX_FILE_TOKENS + "1]"
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "data.json").write_text(big)
+        (tmp_path / name / "small.json").write_text('{"name": "x", "values": [1, 2, 3]}\n')
+    config = dataclasses.replace(default_config(), max_file_bytes=100 * len(big))
+    repos = repos_from_paths([str(tmp_path / "a"), str(tmp_path / "b")])
+    report = scan(LocalSource(repos, config), config, jobs=1)
+    assert report.stats.files_skipped == {"too-many-tokens": 2}
+    assert sorted((s.repo, s.path, s.reason) for s in report.skips) == [
+        ("local/a", "data.json", "too-many-tokens"), ("local/b", "data.json", "too-many-tokens")]
+    assert report.stats.files_scanned == 2
+    assert "Skipped: 2 too-many-tokens" in render(report, "table")
 
 
 def test_config_languages_also_fingerprint_their_literal_text() -> None:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import itertools
+import re
+from fnmatch import fnmatchcase
+from functools import cache
+
 import pytest
 
 from pattern_miner.globs import Glob, GlobError, GlobSet, expand_braces
@@ -171,3 +176,110 @@ def test_globset_match_within() -> None:
 def test_globset_reports_the_bad_pattern() -> None:
     with pytest.raises(GlobError, match="'a\\['"):
         GlobSet(["ok.py", "a["])
+
+
+# ----------------------------------------------------------------------------- linear matching
+
+
+def test_consecutive_double_stars_collapse() -> None:
+    """``**/**/…`` is ``**``: a run of them compiles to what one compiles to, so they cannot backtrack
+    into each other (30 of them took exponential time)."""
+    assert Glob("**/" * 30 + "x").regex == Glob("**/x").regex
+    assert Glob("a/" + "**/" * 30 + "b").regex == Glob("a/**/b").regex
+    assert Glob("a" + "/**" * 30).regex == Glob("a/**").regex
+    assert Glob("**/" * 30 + "x").match("a/" * 40 + "x")
+    assert not Glob("**/" * 30 + "x").match("a/" * 40 + "y")
+
+
+def _backtracking(regex: str) -> tuple[int, int]:
+    """Unbounded repeats of a compiled glob that can backtrack into each other, i.e. outside atomic
+    groups ``(?>…)``: (those that can match "/" and so span segments, the most of those that cannot
+    in any one segment). Alternatives (brace sets, a GlobSet) count one at a time."""
+    parser = re._parser  # type: ignore[attr-defined]
+    c = re._constants  # type: ignore[attr-defined]
+
+    def in_segment(body: list[tuple[object, object]]) -> bool:  # "[^/]" and the like
+        if len(body) != 1:
+            return False
+        op, arg = body[0]
+        if op is c.NOT_LITERAL:
+            return arg == ord("/")
+        return op is c.IN and (c.NEGATE, None) in arg and (c.LITERAL, ord("/")) in arg  # type: ignore[operator]
+
+    def walk(items: object, spanning: int, segment: int, worst: int) -> tuple[int, int, int]:
+        for op, arg in items:  # type: ignore[attr-defined]
+            if op is c.ATOMIC_GROUP:
+                continue  # committed once matched: never tried again
+            if op is c.LITERAL and arg == ord("/"):
+                segment = 0
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                _, high, body = arg
+                if high == c.MAXREPEAT:
+                    if in_segment(list(body)):
+                        segment += 1
+                    else:
+                        spanning += 1
+                spanning, segment, worst = walk(body, spanning, segment, worst)
+            elif op is c.SUBPATTERN:
+                spanning, segment, worst = walk(arg[-1], spanning, segment, worst)
+            elif op is c.BRANCH:
+                ends = [walk(branch, spanning, segment, worst) for branch in arg[1]]
+                spanning, segment, worst = (max(e[k] for e in ends) for k in range(3))
+            worst = max(worst, segment)
+        return spanning, segment, worst
+
+    spanning, _, worst = walk(parser.parse(regex), 0, 0, 0)
+    return spanning, worst
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["**/" * 30 + "x", "**/a/" * 10 + "b", "*a" * 10 + "b", "a/**/*x*y*z*.py", "deploy/**/*.sh", "{a,b}*c*d"],
+)
+def test_stars_never_backtrack_into_each_other(pattern: str) -> None:
+    """Each "*" but a segment's last, and each "**", commits to its leftmost match (an atomic group):
+    the classic wildcard algorithm, time linear in the path for each star, instead of a regex that
+    tries every way to split the path between the stars."""
+    for regex in (Glob(pattern).regex, GlobSet([pattern, "**/*.py", "a/**/b/**/c"])._combined.pattern):  # type: ignore[union-attr]
+        spanning, in_one_segment = _backtracking(regex)
+        assert spanning <= 1 and in_one_segment <= 1, regex
+
+
+def test_leftmost_matching_agrees_with_the_definition() -> None:
+    """Committing each star to its leftmost match finds every match: checked against a direct
+    recursive reading of the rules on every small pattern and path."""
+    pieces = ["a", "?", "*", "a*", "*a", "*a*b", "[ab]", "**"]
+    names = ["a", "b", "ab", "aab"]
+
+    def reference(pattern: str, path: str) -> bool:
+        ps, ts = pattern.split("/"), path.split("/")
+
+        @cache
+        def match(i: int, j: int) -> bool:
+            if i == len(ps):
+                return j == len(ts)
+            if ps[i] == "**":
+                if i == len(ps) - 1:  # a trailing "**": everything inside
+                    return j < len(ts)
+                return any(match(i + 1, k) for k in range(j, len(ts) + 1))
+            return j < len(ts) and fnmatchcase(ts[j], ps[i]) and match(i + 1, j + 1)
+
+        return match(0, 0)
+
+    paths = ["/".join(p) for n in (1, 2, 3) for p in itertools.product(names, repeat=n)]
+    checked = 0
+    for n in (2, 3):
+        for segments in itertools.product(pieces, repeat=n):
+            pattern = "/".join(segments)
+            if set(segments) == {"**"}:
+                continue  # "**/**" is "**": everything, the empty path too
+            # "x/" means what is inside x, like "x/**"
+            globs = [(Glob(pattern), pattern)] + ([(Glob(pattern + "/"), pattern + "/**")] * (segments[-1] != "**"))
+            for glob, meaning in globs:
+                for path in paths:
+                    assert glob.match(path) is reference(meaning, path), (glob, path, glob.regex)
+                    checked += 1
+    for piece in pieces[:-1]:  # no "/": the basename at any depth
+        for path in paths:
+            assert Glob(piece).match(path) is reference("**/" + piece, path), (piece, path)
+    assert checked > 40_000

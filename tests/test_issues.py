@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import socket
 from collections.abc import Iterator
 
 import pytest
 
 from pattern_miner.console import Console
 from pattern_miner.model import Occurrence, Pattern
-from pattern_miner.publish.issues import EnsureResult, IssueSpec, ensure_issues, parse_marker
+from pattern_miner.publish.issues import Action, EnsureResult, IssueSpec, apply, ensure_issues, parse_marker
 from pattern_miner.publish.marker import Marker, copy_key
 from pattern_miner.publish.tracker import GitHubTracker, github_client
 from pattern_miner.render import render_issue
@@ -217,3 +219,26 @@ def test_a_workflow_token_finds_the_issues_its_bot_opened(fake: FakeGitHub) -> N
     found = GitHubTracker(github_client("ghs_workflow", fake.url)).list_issues(HUB, LABELS[0])
     assert [parse_marker(i.body).id for i in found] == ["p1"]
     assert GitHubTracker(github_client(fake.token, fake.url)).list_issues(HUB, LABELS[0])[0].number == issue["number"]
+
+
+def test_a_network_failure_is_one_short_warning_not_urllib3_text() -> None:
+    """GitHub unreachable while writing: each failure says what happened in a few words."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+    p = pat("p1")
+    s = spec(p)
+    actions = [Action("create", HUB, p.id, fields={"title": s.title, "body": s.body, "labels": LABELS}),
+               Action("edit", HUB, "p2", number=7, fields={"body": "x"})]
+    err = io.StringIO()
+    result = apply(actions, GitHubTracker(github_client("t", closed)), dry_run=False, bot_label=LABELS[0],
+                   console=Console(out=io.StringIO(), err=err))
+    warnings = err.getvalue().splitlines()
+    assert result.get("failed") == 2 and len(result.errors) == 2
+    assert result.errors == [f"create {HUB}#new (pattern p1) failed: cannot reach GitHub (connection refused)",
+                             f"edit {HUB}#7 (pattern p2) failed: cannot reach GitHub (connection refused)"]
+    assert warnings[0] == (f"warning: creating the issue for pattern p1 in {HUB} failed (cannot reach GitHub "
+                           "(connection refused)); checking whether it was created anyway")
+    for line in warnings:
+        assert "Pool" not in line and "Max retries" not in line and "Caused by" not in line and len(line) < 160

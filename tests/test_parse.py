@@ -10,10 +10,13 @@ import pytest
 
 from pattern_miner.languages import all_specs, by_name
 from pattern_miner.parse import (
+    _LEX,
     classify_word,
     count_lines,
     decode,
     lex_text,
+    lexemes,
+    lexical_items,
     tokenize,
     tokenize_text,
     too_deep,
@@ -434,3 +437,31 @@ def test_ordinary_nesting_is_still_parsed() -> None:
 )
 def test_too_deep(text: str, deep: bool) -> None:
     assert too_deep(text, 200) is deep
+
+
+# ----------------------------------------------------------------------------- bounded work
+
+
+def test_lexical_items_never_undercount_the_tokens() -> None:
+    """The count that decides "too-many-tokens" before parsing is an upper bound on what is compared."""
+    rng = random.Random(7)
+    alphabet = ["a", "Z9", "_x", " ", "\n", "\t", '"', "'", "\\", "$", "-", "/", "{", "}", "&&", "é", "→", "😀",
+                "\x01", "\x1f", "#", "0x1F", "1.5e3"]
+    samples = [text.encode() for text in ORIGINAL.values()] + [b"\xff\xfe\x80\x80 x \xc3", b"", b"   \n\n"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 400))).encode() for _ in range(120)]
+    names = ["app.py", "app.js", "main.go", "deploy.sh", "ci.yml", "main.tf", "Dockerfile", "x.json", "notes"]
+    for data in samples:
+        for name in names:
+            assert lexical_items(data) >= len(tokenize(name, data).struct), (name, data)
+    assert lexical_items(b"ab_1 cd\t-->") == 5
+    assert lexical_items(b"x" * 3_000_000) == 1  # one word across the counting chunks
+    assert lexical_items(b"a," * 2_000_000, stop=10) < 2_000_000  # stops counting past `stop`
+
+
+def test_lexemes_are_the_regex_matches_in_linear_time() -> None:
+    """A `"` that opens no string is not tried again later on its line (a line of `"\\"\\"…` was quadratic:
+    80,000 characters of it took 113 s); the tokens are exactly what trying every one finds."""
+    rng = random.Random(3)
+    for _ in range(3000):
+        line = "".join(rng.choice(['"', "\\", "'", "a", " ", "$x", "-f", "/p", "1"]) for _ in range(rng.randrange(40)))
+        assert [m.group() for m in lexemes(line)] == [m.group() for m in _LEX.finditer(line)], line

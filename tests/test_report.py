@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -184,3 +185,48 @@ def test_sarif_without_patterns_is_still_valid() -> None:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_ends_with_a_newline(fmt: str) -> None:
     assert render(REPORT, fmt).endswith("\n") and render(EMPTY, fmt).endswith("\n")
+
+
+# ----------------------------------------------------------------------------- hostile names
+
+EVIL_PATH = "ops/evil\x1b[31mred\x1b]0;owned\x07 a|b\n- [x](https://evil.example) ]).sh"
+EVIL = Pattern(
+    id="code-evil00000000", pattern_type="code", kind="file", language="bash",
+    title="Shell file `evil\x1b[2J|x\r\u202etxt.sh`", similarity=0.9, confidence="High", score=3.0, lines=20,
+    occurrences=(
+        occurrence("acme/api", EVIL_PATH, url="https://github.com/acme/api/blob/main/" + EVIL_PATH),
+        occurrence("acme/worker", EVIL_PATH),
+    ),
+)
+HOSTILE = ScanReport(patterns=(EVIL,), repositories=REPOS[:2], stats=STATS,
+                     failures=(RepoFailure("acme/gone", "cannot read\x1b[1m x\ny"),))
+
+
+def _controls(text: str) -> list[str]:
+    return [c for c in text if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029\u202e"]
+
+
+def test_table_shows_control_characters_in_names_instead_of_sending_them() -> None:
+    out = render(HOSTILE, "table")
+    assert _controls(out) == []
+    lines = out.splitlines()
+    assert "        acme/api/ops/evil\\x1b[31mred\\x1b]0;owned\\x07 a|b\\n- [x](https://evil.example) ]).sh" in lines
+    assert any(line.endswith("Shell file `evil\\x1b[2J|x\\r\\u202etxt.sh`  [code-evil00000000]") for line in lines)
+    assert "Failed: acme/gone: cannot read\\x1b[1m x\\ny" in lines
+    assert len(lines) == len(render(REPORT, "table").splitlines()) - 4  # one line per copy, nothing broken
+
+
+def test_markdown_names_cannot_break_the_table_or_the_links() -> None:
+    out = render(HOSTILE, "markdown")
+    assert _controls(out) == []
+    row = next(line for line in out.splitlines() if line.startswith("| 1 |"))
+    assert row.count("|") - row.count("\\|") == 8  # seven cells, whatever the title holds
+    link = next(line for line in out.splitlines() if line.startswith("- [acme/api/"))
+    label, url = re.split(r"(?<!\\)\]\(", link[len("- ["):], maxsplit=1)  # where the label really ends
+    assert re.search(r"(?<!\\)[][]", label) is None  # every bracket in the name is escaped
+    assert url.endswith(")") and not any(c in url[:-1] for c in " |()[]<>\n")
+    assert url.startswith("https://github.com/acme/api/blob/main/ops/evil%1B%5B31mred")
+    # shown as written: backslashes, "|" and brackets escaped, control characters as escapes
+    assert "- acme/worker/ops/evil\\\\x1b\\[31mred\\\\x1b\\]0;owned\\\\x07 a\\|b\\\\n- \\[x\\](https://evil.example) " \
+           "\\]).sh" in out
+    assert "- acme/gone: cannot read\\\\x1b\\[1m x\\\\ny" in out

@@ -310,6 +310,10 @@ def test_all_bad_files_together(tmp_path: Path) -> None:
          "{path}: at repositories[0].scan_patterns[0]: expected one of deployment, docker, github_actions, "
          "terraform, configuration, api_client, code but got 'dockr'"),
         ('{"repositories": ["acme/api"], "min_repos": 1}', "{path}: at min_repos: expected an integer of at least 2 but got 1"),
+        # bounded: what Python's json cannot take is one line too, not a RecursionError or ValueError traceback
+        ('{"repositories": ' + "[" * 5000 + "]" * 5000 + "}", "{path}: not valid JSON: nested too deeply"),
+        ('{"repositories": ["acme/api"], "min_repos": ' + "7" * 5000 + "}",
+         "{path}: not valid JSON: a number of 5000 digits (at most 4300)"),
     ],
 )
 def test_bad_config_is_one_breadcrumb_line(tmp_path: Path, content: str | None, message: str) -> None:

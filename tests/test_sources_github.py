@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -382,3 +383,16 @@ def test_a_repository_that_fails_stands_in_with_its_last_good_scan(fake: FakeGit
     assert failure.stale and "502" in failure.reason or "server errors" in failure.reason
     fresh = make_source(fake, config, cache_dir=tmp_path / "empty")
     assert scan(fresh) == {} and not fresh.failures[0].stale  # no last good scan: unknown, nothing stands in
+
+
+def test_github_unreachable_is_a_short_reason() -> None:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+    err = io.StringIO()
+    source = GitHubSource(explicit("acme/api"), token="t", base_url=closed, seconds_between_requests=None,
+                          sleep=[].append, console=Console(out=io.StringIO(), err=err))
+    with pytest.raises(SourceError) as raised:  # nothing was ever reached: the run stops at once
+        scan(source)
+    assert str(raised.value) == f"cannot reach the GitHub API at {closed}: cannot reach GitHub (connection refused)"

@@ -7,6 +7,7 @@ GET  /api/runs, /api/runs/{id}   runs of this process, then the state store's hi
 GET  /api/patterns[/{type}]      the patterns the state store knows (404 for an unknown type)
 GET  /health                     liveness, never authenticated
 One run at a time (409 while one runs). With API_TOKEN set, /api/* needs ``Authorization: Bearer <token>``.
+A request body over 1 MiB is refused (413) without being read; ?limit= on /api/runs is 0..1000.
 Settings come from the environment: GITHUB_TOKEN (none: scan the config's local ``path``s), GITHUB_API_URL,
 ANTHROPIC_API_KEY, DEV_NEXUS_URL, DEV_NEXUS_TOKEN, CONFIG (config/repositories.json), CACHE_DIR, API_TOKEN,
 DRY_RUN, ISSUE_REPO (where issues go), ISSUE_TARGET (central | per-repo). On Cloud Run leave API_TOKEN unset:
@@ -28,9 +29,9 @@ import traceback
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -42,6 +43,9 @@ from pattern_miner.state import StateStore, default_state_path
 
 DEFAULT_CACHE_DIR = ".pattern-miner-cache"
 KEEP_RUNS = 100  # run records kept in memory; older ones are still in the state store
+# A request body is a MineRequest: a few hundred bytes, ~100 KB for a list of thousands of repositories.
+MAX_BODY_BYTES = 1 << 20
+MAX_RUNS_LIMIT = 1000  # GET /api/runs?limit=: at most this many runs in one answer
 
 
 class MineRequest(BaseModel):
@@ -282,12 +286,33 @@ class Service:
         return set(config.pattern_types) | self.store.pattern_types()
 
 
+async def _body(request: Request) -> bytes:
+    """The request body, refused with 413 past MAX_BODY_BYTES: by its Content-Length before reading
+    anything, and while reading a body that has none (chunked) or lies about it."""
+    # "Connection: close" makes the server hang up instead of reading the rest of the body to discard it
+    too_large = HTTPException(413, f"the request body is larger than {MAX_BODY_BYTES} bytes",
+                              headers={"Connection": "close"})
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.strip().isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def _mine_request(request: Request) -> MineRequest:
-    raw = await request.body()
+    raw = await _body(request)
     data: dict[str, Any] = {}
     if raw.strip():
         try:
             data = json.loads(raw)
+        except RecursionError:
+            raise HTTPException(422, "the request body is nested too deeply") from None
         except ValueError:
             raise HTTPException(422, "the request body must be a JSON object") from None
         if not isinstance(data, dict):
@@ -365,7 +390,7 @@ def create_app(
         return JSONResponse(body, status_code=202, headers={"Location": status_url})
 
     @api.get("/runs")
-    def runs(limit: int = 20) -> dict[str, Any]:
+    def runs(limit: Annotated[int, Query(ge=0, le=MAX_RUNS_LIMIT)] = 20) -> dict[str, Any]:
         mine = [r.to_dict() for r in reversed(service.runs.values())]
         seen = {r["run_id"] for r in mine}
         older = [{**r, "status": "completed"} for r in store.runs(limit) if r["run_id"] not in seen]

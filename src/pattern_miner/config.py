@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -448,10 +449,28 @@ def load_config(path: str | os.PathLike[str], console: Console | None = None) ->
     except OSError as exc:
         raise ConfigError(f"{name}: cannot read ({exc.strerror or exc})") from None
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except _TooManyDigits as exc:
+        raise ConfigError(f"{name}: not valid JSON: {exc}") from None
+    except RecursionError:  # json nests by recursion: a few thousand "[" exhaust the stack
+        raise ConfigError(f"{name}: not valid JSON: nested too deeply") from None
     return _build(raw, name, p.resolve().parent, console)
+
+
+class _TooManyDigits(Exception):
+    pass
+
+
+def _parse_int(text: str) -> int:
+    """``int``, but a number longer than Python converts (``sys.get_int_max_str_digits``) is a clear
+    error instead of a ValueError from inside the json module."""
+    try:
+        return int(text)
+    except ValueError:
+        digits = len(text.lstrip("-"))
+        raise _TooManyDigits(f"a number of {digits} digits (at most {sys.get_int_max_str_digits()})") from None
 
 
 def _build(raw: Any, name: str, base: Path, console: Console | None) -> Config:

@@ -31,6 +31,7 @@ import httpx
 from pattern_miner import gcp_auth
 from pattern_miner.console import Console
 from pattern_miner.model import Pattern
+from pattern_miner.neterrors import describe
 
 MARKER_PREFIX = "pattern-miner:"
 POST_STATUSES = ("new", "grown", "shrunk", "changed")
@@ -168,7 +169,7 @@ class DevNexus:
         except httpx.TimeoutException:
             self._down = f"{self.url} did not answer within {self.timeout:g}s"
         except httpx.HTTPError as exc:
-            self._down = f"{self.url} is unreachable ({type(exc).__name__})"
+            self._down = f"{self.url} is unreachable ({describe(exc)})"
         raise _Failure(self._down)
 
     def skills(self) -> dict[str, dict[str, Any]]:

@@ -7,6 +7,7 @@ own, for shards built elsewhere (one CI job per group of repositories).
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import time
 from collections import Counter, deque
@@ -33,6 +34,7 @@ from pattern_miner.model import (
 )
 from pattern_miner.patterns import build_pattern
 from pattern_miner.shard import FileRecord, Shard, build_shard
+from pattern_miner.workers import die_with_parent
 
 BATCH_BYTES = 1_000_000  # bytes of files sent to a worker at a time: enough to amortize the hand-off
 IN_FLIGHT = 4  # batches queued per worker: enough to keep it busy, few enough to bound memory
@@ -49,8 +51,9 @@ def _parse_batch(groups: list[tuple[RepoInfo, list[SourceFile]]]) -> list[Shard]
     return [build_shard(repo, files) for repo, files in groups]
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     gc.set_threshold(*GC_THRESHOLD)
+    die_with_parent(parent)  # a killed scan leaves no workers behind
 
 
 @contextmanager
@@ -93,7 +96,11 @@ def build_shards(
     bounded): no worker waits for a repository to finish, and many small repositories share a batch."""
     jobs = jobs or os.cpu_count() or 1
     shards: list[Shard] = []
-    pool: Executor | None = ProcessPoolExecutor(jobs, initializer=_worker_init) if jobs > 1 else None
+    # forked, like the matching pool: a worker's parent is this process, which it dies with
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    pool: Executor | None = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
+    ) if jobs > 1 else None
     pending: deque[tuple[list[Shard], Future[list[Shard]]]] = deque()
     batch: list[tuple[Shard, list[SourceFile]]] = []  # the batch being filled: files per repository
     size = 0

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 import httpx
 
 from pattern_miner.errors import PatternMinerError
+from pattern_miner.neterrors import describe
 
 METADATA_URL = "http://metadata.google.internal"
 IDENTITY_PATH = "/computeMetadata/v1/instance/service-accounts/default/identity"
@@ -84,7 +85,7 @@ class IdTokenSource:
                 timeout=self.timeout,
             )
         except httpx.HTTPError as exc:
-            raise GcpAuthError(f"metadata server unreachable ({type(exc).__name__})") from None
+            raise GcpAuthError(f"metadata server unreachable ({describe(exc)})") from None
         if resp.status_code != 200:
             raise GcpAuthError(f"metadata server refused an ID token: HTTP {resp.status_code}")
         token = resp.text.strip()

@@ -11,7 +11,8 @@
 - A trailing "/" means "this directory": the glob matches every path inside it.
 - In a ``GlobSet``, a leading "!" negates; the last pattern that matches decides.
 
-Each pattern is compiled to one regular expression, once. Matching is case-sensitive, like git.
+Each pattern is compiled to one regular expression, once. Matching is case-sensitive, like git, and
+takes time linear in the path for each star: no star backtracks into another (see ``_translate``).
 """
 
 from __future__ import annotations
@@ -112,8 +113,13 @@ def _class_end(pattern: str, start: int) -> int:
 
 
 def _segment_regex(segment: str, whole: str) -> str:
-    """One path segment (no "/"; "**" inside a segment acts like "*") to a regex."""
-    out: list[str] = []
+    """One path segment (no "/"; "**" inside a segment acts like "*") to a regex.
+
+    Every "*" but the last commits to the leftmost place where the fixed-width text after it matches
+    (an atomic group): the classic wildcard algorithm, so ``*a*a*a*b`` takes time linear in the segment
+    for each star instead of trying every way to split the segment between the stars."""
+    pieces: list[list[str]] = [[]]  # the fixed-width runs between stars
+    out = pieces[0]
     i = 0
     while i < len(segment):
         c = segment[i]
@@ -125,7 +131,8 @@ def _segment_regex(segment: str, whole: str) -> str:
         elif c == "*":
             while i < len(segment) and segment[i] == "*":
                 i += 1
-            out.append("[^/]*")
+            out = []
+            pieces.append(out)
         elif c == "?":
             out.append("[^/]")
             i += 1
@@ -145,7 +152,10 @@ def _segment_regex(segment: str, whole: str) -> str:
         else:
             out.append(re.escape(c))
             i += 1
-    return "".join(out)
+    if len(pieces) == 1:
+        return "".join(out)
+    first, *middle, last = ["".join(p) for p in pieces]
+    return first + "".join(f"(?>[^/]*?{m})" for m in middle) + "[^/]*" + last
 
 
 def _class_chars(body: str) -> str:
@@ -164,7 +174,12 @@ def _class_chars(body: str) -> str:
 
 
 def _translate(pattern: str, whole: str) -> str:
-    """One brace-free pattern to a full-match regex."""
+    """One brace-free pattern to a full-match regex.
+
+    The segments between two "**" are a fixed number of segments: each such run is searched for from
+    where the one before it matched and committed to at its leftmost match (an atomic group), like a
+    "*" inside a segment. A "**" never backtracks into another (consecutive ones are one), so a match
+    takes time linear in the path for each "**" rather than exponential in their number."""
     dir_only = pattern.endswith("/")
     body = pattern.rstrip("/")
     anchored = "/" in body
@@ -174,23 +189,31 @@ def _translate(pattern: str, whole: str) -> str:
     segments = body.split("/")
     if "" in segments:
         raise GlobError(f"empty path segment in glob {whole!r}")
-    parts: list[str] = [] if anchored else ["(?:.*/)?"]
-    last = len(segments) - 1
-    for n, seg in enumerate(segments):
-        if seg == "**":
-            if n == last:
-                parts.append(".*" if n == 0 else ".+")
-            else:
-                parts.append("(?:.*/)?")
-        else:
-            parts.append(_segment_regex(seg, whole))
-            if n != last:
-                parts.append("/")
-    regex = "".join(parts)
+    items = [seg for n, seg in enumerate(segments) if seg != "**" or n == 0 or segments[n - 1] != "**"]
+    if not anchored and items[0] != "**":
+        items.insert(0, "**")  # a basename at any depth
+    if items == ["**"]:
+        return ".*"
     # A glob naming a directory ("build/", or a trailing "**") matches what is inside it.
-    if dir_only and segments[-1] != "**":
-        regex += "/.+"
-    return regex
+    inside = dir_only
+    if items[-1] == "**":
+        items.pop()
+        inside = True
+    runs: list[list[str]] = [[]]  # the segments before the first "**", then those after each one
+    for seg in items:
+        if seg == "**":
+            runs.append([])
+        else:
+            runs[-1].append(_segment_regex(seg, whole))
+    if len(runs) == 1:
+        return "/".join(runs[0]) + ("/.+" if inside else "")
+    regex = "".join(seg + "/" for seg in runs[0])
+    for run in runs[1:-1]:  # zero or more whole directories, then the run, up to the "/" after it
+        regex += f"(?>(?:[^/]*/)*?{'/'.join(run)}/)"
+    if inside:
+        return regex + f"(?>(?:[^/]*/)*?{'/'.join(runs[-1])}/).+"
+    # the last run ends the path: tried from the right, once per "/" (the usual case: "**/Dockerfile")
+    return regex + "(?:.*/)?" + "/".join(runs[-1])
 
 
 class Glob:

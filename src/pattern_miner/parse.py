@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import warnings
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -50,16 +51,18 @@ class TokenizedFile:
 
 # ----------------------------------------------------------------------------- the text lexer
 
-_LEX = re.compile(
-    r"""(?P<var>\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$[0-9@#?*!$-])
-      |(?P<str>"(?:[^"\\\n]|\\.)*"|'[^'\n]*')
+_LEX_TEMPLATE = r"""(?P<var>\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$[0-9@#?*!$-])
+      |(?P<str>DOUBLE'[^'\n]*')
       |(?P<flag>--?[A-Za-z][\w-]*)
       |(?P<path>(?:\.{1,2}|~)?/[\w./@:-]*)
       |(?P<word>[A-Za-z_][\w./:@-]*)
       |(?P<num>\d[\w.:-]*)
-      |(?P<op>&&|\|\||>>|<<|[^\s\w])""",
-    re.VERBOSE,
-)
+      |(?P<op>&&|\|\||>>|<<|[^\s\w])"""
+_LEX = re.compile(_LEX_TEMPLATE.replace("DOUBLE", r'"(?:[^"\\\n]|\\.)*"|'), re.VERBOSE)
+# The same without double-quoted strings: once a `"` opens no string on a line, no later one does (the scan
+# that failed went through them all, each escaped), so trying each again would make a line of `"\"\"\"…`
+# quadratic.
+_LEX_NO_DOUBLE = re.compile(_LEX_TEMPLATE.replace("DOUBLE", ""), re.VERBOSE)
 _COMMAND_WORD = re.compile(r"[a-z][a-z-]{0,24}")  # run, deploy, apt-get, install: kept; us-central1, ./x: not
 
 
@@ -72,6 +75,15 @@ def classify_word(text: str) -> str:
     return "$word"
 
 
+def lexemes(line: str) -> Iterator[re.Match[str]]:
+    """The text lexer's matches in one line, in time linear in its length: what ``_LEX.finditer`` finds."""
+    for m in _LEX.finditer(line):
+        yield m
+        if m.lastgroup == "op" and m.group() == '"':  # a double quote that opens no string
+            yield from _LEX_NO_DOUBLE.finditer(line, m.end())
+            return
+
+
 def lex_text(text: str, first_line: int, struct: list[str], lit: list[str], lines: list[int]) -> None:
     """Split opaque text (a shell line, an unparsable file) into tokens."""
     for offset, line in enumerate(text.split("\n")):
@@ -79,7 +91,7 @@ def lex_text(text: str, first_line: int, struct: list[str], lit: list[str], line
         if not stripped or stripped.startswith("#") or stripped.startswith("//"):
             continue
         n = first_line + offset
-        for m in _LEX.finditer(line):
+        for m in lexemes(line):
             kind = m.lastgroup
             value = m.group()
             if kind == "var":
@@ -99,6 +111,30 @@ def lex_text(text: str, first_line: int, struct: list[str], lit: list[str], line
             struct.append(s)
             lit.append(value)
             lines.append(n)
+
+
+# Per byte: 0 whitespace, 1 an ASCII letter, digit or "_" (a run of them is one word), 2 a mark of its own:
+# any other ASCII character, and every byte of a non-ASCII one (so that symbols and undecodable bytes,
+# each a token of its own to the text lexer, count too).
+_ITEM_KIND = np.array([0 if chr(b).isspace() else 1 if chr(b).isalnum() or b == 0x5F else 2 for b in range(128)]
+                      + [2] * 128, dtype=np.uint8)
+_ITEM_CHUNK = 1 << 20
+
+
+def lexical_items(data: bytes, stop: int | None = None) -> int:
+    """Words plus marks in ``data``: at least the tokens ``tokenize`` makes of it, counted before any
+    parse in linear time and bounded memory (by chunks; it stops counting once past ``stop``)."""
+    count, after_word = 0, False
+    view = memoryview(data)
+    for at in range(0, len(data), _ITEM_CHUNK):
+        kinds = _ITEM_KIND[np.frombuffer(view[at:at + _ITEM_CHUNK], dtype=np.uint8)]
+        word = kinds == 1
+        count += int(np.count_nonzero(kinds == 2)) + int(np.count_nonzero(word[1:] & ~word[:-1]))
+        count += int(word[0] and not after_word)
+        after_word = bool(word[-1])
+        if stop is not None and count > stop:
+            break
+    return count
 
 
 def tokenize_text(path: str, text: str, language: str = "text") -> TokenizedFile:

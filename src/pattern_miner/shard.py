@@ -17,12 +17,20 @@ from pathlib import Path
 import numpy as np
 
 from pattern_miner.model import RepoInfo, Skip, SourceFile
-from pattern_miner.parse import TokenizedFile, Unit, decode, tokenize
+from pattern_miner.parse import TokenizedFile, Unit, decode, lexical_items, tokenize
 
 # Shingle length in tokens. Six tokens is about one short statement: long enough that a shared shingle
 # means shared code rather than a shared idiom like `self.$id = $id`, short enough that a Type-3 edit
 # destroys only the few shingles that overlap it.
 SHINGLE = 6
+
+# A file of more tokens than this is skipped ("too-many-tokens") before it is parsed, whatever max_file_bytes
+# allows: the work and memory a file takes grow with its tokens (syntax nodes, token lists, shingles,
+# candidates), ~1 KB each at the peak. Counted as words and marks (`lexical_items`: never fewer than the
+# tokens compared, 1.8 times as many in the median file). Hand-written code stays far below: the largest
+# files of CPython's library, numpy, scipy and sympy have up to ~120,000; more is generated code or data
+# (a megabyte of minified JSON has ~600,000).
+MAX_FILE_TOKENS = 500_000
 
 SHARD_VERSION = 5  # 5: the file and its units as plain tuples, with their code lines
 
@@ -171,6 +179,9 @@ def build_shard(repo: RepoInfo, files: list[SourceFile], skips: list[Skip] | Non
     """Parse, normalize and fingerprint every file of one repository."""
     shard = Shard(repo=repo, skips=list(skips or []))
     for source in files:
+        if lexical_items(source.data, stop=MAX_FILE_TOKENS) > MAX_FILE_TOKENS:
+            shard.skips.append(Skip(repo.name, source.path, "too-many-tokens"))  # decided before parsing
+            continue
         text = decode(source.data)
         tok = tokenize(source.path, source.data, text=text)
         if not tok.struct:

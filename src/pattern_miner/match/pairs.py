@@ -17,6 +17,7 @@ match (``cluster.group_pairs``): it can never join two groups.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from pattern_miner.match.fragments import Fragment
 from pattern_miner.match.minhash import BANDS, ROWS, candidate_pairs, range_signatures
 from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length, match_masks
 from pattern_miner.shard import LITERAL_LANGUAGES, SHINGLE, FileRecord, token_id
+from pattern_miner.workers import die_with_parent
 
 # Languages whose names and values ARE the content: a copy keeps most of its literal text.
 CONFIG_LANGUAGES = LITERAL_LANGUAGES
@@ -406,7 +408,8 @@ class PairFinder:
         parts = jobs if parallel else 1
         global _FINDER
         _FINDER = self
-        pool = multiprocessing.get_context("fork").Pool(jobs) if parallel else None
+        pool = multiprocessing.get_context("fork").Pool(
+            jobs, initializer=die_with_parent, initargs=(os.getpid(),)) if parallel else None
         run = pool.map if pool else lambda f, tasks: [f(t) for t in tasks]
         try:
             exact, *common = run(_prepare_task, ["exact", *fields])  # independent of each other

@@ -23,6 +23,7 @@ from github import GithubException
 from requests import RequestException
 
 from pattern_miner.console import Console
+from pattern_miner.neterrors import describe
 from pattern_miner.publish.marker import Marker, diff_copies, parse_marker, replace_marker
 from pattern_miner.publish.tracker import ExistingIssue, GitHubTracker
 from pattern_miner.render import Templates
@@ -218,13 +219,21 @@ def _create(tracker: GitHubTracker, action: Action, bot_label: str, console: Con
         status = getattr(exc, "status", None)
         if status is not None and status < 500:
             raise
-        console.warn(f"creating the issue for pattern {action.pattern_id} in {action.repo} failed ({status or exc}); "
+        console.warn(f"creating the issue for pattern {action.pattern_id} in {action.repo} failed ({_failure(exc)}); "
                      "checking whether it was created anyway")
     for issue in tracker.list_issues(action.repo, bot_label) + tracker.search_marker(action.repo, action.pattern_id):
         marker = issue.marker
         if marker and marker.id == action.pattern_id:
             return issue
     return tracker.create(action.repo, f["title"], f["body"], f["labels"])
+
+
+def _failure(exc: GithubException | RequestException) -> str:
+    """The HTTP status GitHub answered, or in a few words why it could not be asked."""
+    status = getattr(exc, "status", None)
+    if status or not isinstance(exc, RequestException):
+        return str(status)
+    return f"cannot reach GitHub ({describe(exc)})"
 
 
 _COUNTERS = {"create": "created", "edit": "updated", "reopen": "reopened", "comment": "commented",
@@ -265,8 +274,7 @@ def apply(
                 tracker.edit(action.repo, action.number or 0, **action.fields)
         except (GithubException, RequestException) as exc:
             failed.add((action.repo, action.number))
-            status = getattr(exc, "status", None)
-            message = f"{action.kind} {action.repo}#{action.number or 'new'} (pattern {action.pattern_id}) failed: {status or exc}"
+            message = f"{action.kind} {action.repo}#{action.number or 'new'} (pattern {action.pattern_id}) failed: {_failure(exc)}"
             result.errors.append(message)
             result.count("failed")
             console.warn(message)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from github import Auth, Github, GithubException
 from github.GithubRetry import GithubRetry
 
+from pattern_miner.neterrors import describe
 from pattern_miner.publish.marker import Marker, parse_marker
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -56,7 +57,7 @@ def describe_github_error(exc: Exception) -> str:
                  "cannot see it", 410: "issues are disabled in it"}
         what = known.get(status, "GitHub refused")
         return f"{what} ({status}{': ' + text if text and status not in (404, 410) else ''})"
-    return f"cannot reach GitHub ({type(exc).__name__})"
+    return f"cannot reach GitHub ({describe(exc)})"
 
 
 def is_loopback_url(api_url: str) -> bool:

@@ -44,6 +44,7 @@ from pattern_miner.config import Config, OwnerSpec
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError, UsageError
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
+from pattern_miner.neterrors import describe
 from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, TreeEntry, blob_matches
 
 DEFAULT_MAX_WAIT = 600.0  # seconds: the longest rate-limit wait we sit out; beyond it the repository fails
@@ -425,7 +426,7 @@ class GitHubSource:
         if isinstance(exc, requests.exceptions.RetryError):
             return f"GitHub kept failing with server errors; gave up after {RETRIES + 1} attempts"
         if isinstance(exc, requests.exceptions.RequestException):
-            return f"cannot reach GitHub ({type(exc).__name__})"
+            return f"cannot reach GitHub ({describe(exc)})"
         if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
             return f"malformed response from GitHub ({type(exc).__name__})"
         return f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))}"

@@ -109,6 +109,8 @@ def test_dependabot_updates_the_base_image_the_actions_and_the_pins_weekly() -> 
     updates = load_yaml(ROOT / ".github" / "dependabot.yml")["updates"]
     assert {u["package-ecosystem"] for u in updates} == {"docker", "github-actions", "pip"}
     assert {u["schedule"]["interval"] for u in updates} == {"weekly"}
+    docker = next(u for u in updates if u["package-ecosystem"] == "docker")
+    assert docker["ignore"] == [{"dependency-name": "python", "versions": [">=3.12"]}]  # the lock is for 3.11
 
 
 def test_the_runner_like_run_sends_every_input_default_and_mounts_the_workspace() -> None:

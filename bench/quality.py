@@ -82,6 +82,11 @@ def main() -> int:
     ap.add_argument("--jscpd", action="store_true", help="also run jscpd 5.3.3 (npm) on the same corpora")
     ap.add_argument("--per-seed", action="store_true", help="print each seed's line too")
     args = ap.parse_args()
+    needed = ["make_corpus.py", "score.py"] + (["run_jscpd.sh"] if args.jscpd else [])
+    if missing := [name for name in needed if not (BENCH / name).is_file()]:
+        print(f"quality.py: the shared benchmark is not at {BENCH} (no {', '.join(missing)}); "
+              "set PM_SHARED_BENCH to the folder that has it", file=sys.stderr)
+        return 2
     args.work.mkdir(parents=True, exist_ok=True)
     ours, theirs = [], []
     ours_s = theirs_s = 0.0

@@ -435,6 +435,12 @@ def main() -> int:
     if not args.no_jscpd and jscpd is None:
         print(f"jscpd {JSCPD_VERSION} not available: measuring pattern-miner alone", file=sys.stderr)
     names = ["stdlib", "npm"] if args.corpus == "all" else [args.corpus]
+    if "npm" in names:  # find it before measuring anything, not after the stdlib run
+        try:
+            npm_root()
+        except SystemExit as exc:
+            print(f"speed.py: {exc} (--corpus stdlib measures without it)", file=sys.stderr)
+            return 2
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores (load {load}), pattern-miner --jobs {args.jobs}"
           + (f", jscpd {JSCPD_VERSION} ({' '.join(JSCPD_FLAGS)})" if jscpd else ""))

@@ -1,5 +1,6 @@
-"""The action end to end, run the way the runner runs it: ``python -m pattern_miner action`` in a
-subprocess with ONLY environment variables, against the fake GitHub on loopback."""
+"""The action end to end, run the way the runner runs it: the image's entrypoint (the installed
+``pattern-miner action`` console script) in a subprocess with ONLY environment variables, in a workspace
+with a decoy ``pattern_miner/`` package, against the fake GitHub on loopback."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
+import sysconfig
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import entry_points, version
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +21,9 @@ import pytest
 import tree_sitter
 import tree_sitter_yaml
 
-from pattern_miner import action
+from pattern_miner import __version__, action
 from pattern_miner.publish.marker import parse_marker
+from tests.e2e.run_action_image import DECOY
 from tests.fakes.github import FakeGitHub
 from tests.test_actions import parse_output_file
 from tests.test_mine import DEPLOY
@@ -83,6 +87,12 @@ def dockerfile_entrypoint() -> list[str]:
     return json.loads(line.removeprefix("ENTRYPOINT").strip())
 
 
+def entrypoint_here() -> list[str]:
+    """The image's entrypoint, the console script installed with this interpreter instead of the image's."""
+    script, *args = dockerfile_entrypoint()
+    return [str(Path(sysconfig.get_path("scripts")) / Path(script).name), *args]
+
+
 # ---- running the action as a runner would ----------------------------------------------------------
 
 
@@ -105,6 +115,8 @@ def workspace(tmp_path: Path, repos: list[str]) -> Path:
     ws = tmp_path / "workspace"
     (ws / "config").mkdir(parents=True, exist_ok=True)
     (ws / "config" / "repositories.json").write_text(json.dumps({"repositories": [{"repo": r} for r in repos]}))
+    (ws / "pattern_miner").mkdir(exist_ok=True)  # the runner's working directory: it must not be imported
+    (ws / "pattern_miner" / "__init__.py").write_text(DECOY)
     return ws
 
 
@@ -127,8 +139,8 @@ def run_action(fake: FakeGitHub, ws: Path, n: int, api_url: str | None = None, *
         "INPUT_DRY-RUN": "false",
     }
     env.update({f"INPUT_{k.replace('_', '-').upper()}": v for k, v in inputs.items()})
-    command = [sys.executable, *dockerfile_entrypoint()[1:]]  # the image's entrypoint, this interpreter
-    proc = subprocess.run(command, env=env, cwd=ws, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(entrypoint_here(), env=env, cwd=ws, capture_output=True, text=True, timeout=120)
+    assert "DECOY" not in proc.stdout + proc.stderr
     output = runner / "output"
     summary = runner / "summary.md"
     return Run(
@@ -417,11 +429,16 @@ def test_a_run_that_can_do_nothing_fails_loudly(fake: FakeGitHub, tmp_path: Path
 
 
 def test_dockerfile_and_action_yml_agree_with_the_entrypoint() -> None:
-    assert dockerfile_entrypoint() == ["python", "-m", "pattern_miner", "action"]
-    assert re.search(r"^FROM python:3\.11-slim$", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
-    assert "pip install --no-cache-dir ." in (ROOT / "Dockerfile").read_text()
+    # the installed console script, by absolute path: `python -m` would import the workspace's package
+    assert dockerfile_entrypoint() == ["/usr/local/bin/pattern-miner", "action"]
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"pattern-miner": "pattern_miner.main:main"}
+    [installed] = entry_points(group="console_scripts", name="pattern-miner")
+    assert installed.value == "pattern_miner.main:main" and installed.dist and installed.dist.name == "pattern-miner"
     meta = load_yaml(ROOT / "action.yml")
-    assert meta["runs"] == {"using": "docker", "image": "Dockerfile"}
+    # the image the release workflow publishes for this version, pulled instead of built on every run
+    assert meta["runs"] == {"using": "docker", "image": f"docker://ghcr.io/patelmm79/pattern-miner:{__version__}"}
+    assert version("pattern-miner") == __version__  # pyproject reads it from __init__.py
     assert set(meta["branding"]) == {"icon", "color"}
     assert tuple(meta["inputs"]) == action.INPUTS
     assert tuple(meta["outputs"]) == action.OUTPUTS
@@ -444,4 +461,11 @@ def test_workflows_are_valid_and_minimal() -> None:
     assert cache["with"]["path"] == load_yaml(ROOT / "action.yml")["inputs"]["cache-dir"]["default"]
     ci = load_yaml(ROOT / ".github" / "workflows" / "ci.yml")
     assert ci["permissions"] == {"contents": "read"}
-    assert any("pytest" in s.get("run", "") for s in ci["jobs"]["test"]["steps"])
+    test_runs = [s.get("run", "") for s in ci["jobs"]["test"]["steps"]]
+    assert any("pytest" in r for r in test_runs) and any("ruff check src tests" in r for r in test_runs)
+    [install] = [r for r in test_runs if "pip install" in r]
+    assert not re.search(r"\s(-e|--editable)\s", install)  # the tests import the installed package
+    image = ci["jobs"]["image"]["steps"]
+    runs = "\n".join(s.get("run", "") for s in image)
+    assert runs.count("docker build") == 1 and "tests.e2e.run_action_image --docker" in runs
+    assert "./" not in [s.get("uses") for s in image]  # `uses: ./` would pull the image of a release

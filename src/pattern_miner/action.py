@@ -1,4 +1,4 @@
-"""The Docker Action entrypoint: ``python -m pattern_miner action``.
+"""The Docker Action entrypoint: ``pattern-miner action`` (the installed console script the image runs).
 
 Reads the inputs the way the runner passes them (``INPUT_<NAME>``, hyphens kept), masks the secrets,
 runs the mining job, and writes the outputs ($GITHUB_OUTPUT) and the job summary ($GITHUB_STEP_SUMMARY).

@@ -340,6 +340,47 @@ def test_a_repository_that_fails_once_causes_no_issue_churn(fake: FakeGitHub, tm
     assert {i["number"]: (i["title"], i["body"], i["state"]) for i in hub_issues(fake)} == before
 
 
+PRIVATE_NAMES = ("secret-billing", "secret-payroll", "ledger-sync-deploy", "ledger-private-rotation-key",
+                 "payroll-runner")
+
+
+@pytest.mark.parametrize("target", ["central", "per-repo"])
+@pytest.mark.parametrize("mode", ["redact", "skip"])
+def test_no_private_name_path_or_code_in_any_public_output(fake: FakeGitHub, tmp_path: Path, target: str,
+                                                            mode: str) -> None:
+    public = ["acme/api", "acme/web"]
+    private = ["acme/secret-billing", "acme/secret-payroll"]
+    seed_copies(fake, public)
+    private_deploy = DEPLOY.replace('echo "Deployed to $URL"',
+                                    'gcloud secrets versions access latest --secret ledger-private-rotation-key\n'
+                                    'echo "Deployed to $URL"')
+    for name in private:
+        fake.add_repo(name, {"internal/ledger-sync-deploy.sh": private_deploy, "Dockerfile": DOCKERFILE,
+                             "payroll-runner/Dockerfile": DOCKERFILE.replace("8080", "9090")}, private=True)
+    ws = workspace(tmp_path, public + private)
+    result = run_action(fake, ws, 1, issue_target=target, private_patterns=mode)
+    assert result.code == 0, result.stdout
+    assert int(result.outputs["issues-created"]) >= (0 if (mode, target) == ("skip", "central") else 1)
+    report = (ws / result.outputs["report-path"]).read_text()
+    public_repos = [HUB, *public]
+    texts = {"summary": result.summary, "report artifact": report}
+    for repo in public_repos:
+        for issue in fake.repo(repo).issues.values():
+            texts[f"{repo}#{issue['number']}"] = issue["title"] + "\n" + issue["body"]
+            for comment in fake.repo(repo).comments.get(issue["number"], []):
+                texts[f"{repo}#{issue['number']} comment"] = comment["body"]
+    for where, text in texts.items():
+        for name in PRIVATE_NAMES:
+            assert name not in text, f"{name!r} in {where}"
+    if target == "per-repo":  # the private repositories themselves get the whole story
+        private_issues = [i for name in private for i in fake.repo(name).issues.values()]
+        assert private_issues and any("secret-billing" in i["body"] for i in private_issues)
+    elif mode == "redact":
+        assert fake.repo(HUB).issues and all("private" in i["body"] for i in fake.repo(HUB).issues.values())
+    else:
+        assert not fake.repo(HUB).issues and "not posted" in result.summary
+
+
 def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: Path) -> None:
     repos = ["acme/api", "acme/web"]
     seed_copies(fake, repos)

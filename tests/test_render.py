@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pattern_miner.model import Occurrence, Pattern
-from pattern_miner.publish.markdown import ZWJ, code_span, fence, md_text, scrub
+from pattern_miner.publish.markdown import ZWJ, code_span, fence, md_text
 from pattern_miner.publish.marker import Marker, diff_copies, parse_marker, replace_marker
+from pattern_miner.publish.redact import scrub
 from pattern_miner.render import BODY_LIMIT, Templates, render_issue
 
 DEPLOY = "#!/bin/bash\nset -euo pipefail\ngcloud builds submit --tag gcr.io/$PROJECT/$SERVICE\ngcloud run deploy $SERVICE \\\n  --image gcr.io/$PROJECT/$SERVICE\n"
@@ -138,6 +139,15 @@ def test_redaction_leaves_out_private_names_and_code() -> None:
     assert "gcloud" not in issue.body and "```" not in issue.body  # no code at all, no usage sketch
     assert "a private repository" in issue.body and "acme/public-api" in issue.body
     assert issue.marker.private == 1 and len(issue.marker.copies) == 1 and len(issue.marker.repos) == 1
+
+
+def test_model_text_that_echoes_a_private_path_is_scrubbed() -> None:
+    p = pattern(occ("acme/public-api", "deploy.sh"), occ("acme/secret-billing", "ops/ledger-rotate.sh", private=True),
+                title="deploy.sh")
+    rec = Rec(summary="Start from ops/ledger-rotate.sh (in secret-billing): ledger-rotate.sh is the newest copy.")
+    issue = render_issue(p, rec, first_seen="2024-05-06", redact=True)
+    assert "ledger-rotate" not in issue.body and "secret-billing" not in issue.body
+    assert "a private file" in issue.body and "deploy.sh" in issue.body
 
 
 def test_marker_round_trip_diff_and_replace() -> None:

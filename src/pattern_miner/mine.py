@@ -24,6 +24,7 @@ from pattern_miner.publish import privacy
 from pattern_miner.publish.issues import Action, EnsureResult, IssueSpec, ensure_issues
 from pattern_miner.publish.markdown import code_span, md_text
 from pattern_miner.publish.marker import Marker, copy_key
+from pattern_miner.publish.redact import PrivateNames, redact_report
 from pattern_miner.publish.tracker import (
     DEFAULT_API_URL,
     ExistingIssue,
@@ -81,7 +82,8 @@ class MiningResult:
     report_path: str | None = None
     tracker: GitHubTracker | None = None
     scan_requests: int = 0
-    summary_public: bool = True
+    summary_public: bool = True  # the run's summary and report artifact are public: redacted
+    private_targets: set[str] = field(default_factory=set)  # issue repositories that are private
 
     def count(self, key: str) -> int:
         return self.issues.get(key) if self.issues else 0
@@ -339,6 +341,7 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
         dev_nexus=outcome.get("dev_nexus"), warnings=run.warnings, tracker=run.tracker,
         scan_requests=int(getattr(source, "requests_made", 0) or 0),
         summary_public=run.is_public(settings.summary_repo) if settings.summary_repo else False,
+        private_targets={repo for repo, private in run.private.items() if private},
     )
     mining.report_path = write_report(mining, settings)
     return mining
@@ -356,6 +359,8 @@ def write_report(result: MiningResult, settings: MiningSettings) -> str:
     data["warnings"] = list(result.warnings)
     if result.dev_nexus is not None and hasattr(result.dev_nexus, "to_dict"):
         data["dev_nexus"] = result.dev_nexus.to_dict()
+    if result.summary_public:  # the report is an artifact of a public repository's run: anyone can read it
+        data = redact_report(data, PrivateNames.of_report(result.report))
     path = Path(settings.report_path or Path(settings.cache_dir) / DEFAULT_REPORT)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if settings.report_path:
@@ -443,6 +448,7 @@ def summary_markdown(result: MiningResult, settings: MiningSettings, templates: 
     return render_summary(
         result.report, result=result.issues, specs=result.specs, warnings=result.warnings, usage=usage,
         dry_run=settings.dry_run, public=result.summary_public, templates=templates,
+        private_targets=frozenset(result.private_targets),
     )
 
 

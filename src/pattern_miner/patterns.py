@@ -135,12 +135,13 @@ def build_pattern(
     frags = [fragments[i] for i in group.members]
     sims = [p.similarity for p in group.pairs]
     similarity = sum(sims) / len(sims) if sims else 1.0
-    # the medoid: the copy most like the others (by the confirmed pairs it is part of)
+    # the medoid: the copy most like the others (by the confirmed pairs it is part of), a public one when
+    # there is one: it names the pattern (title, features), and a name may be read where private ones may not
     centrality: dict[int, float] = defaultdict(float)
     for p in group.pairs:
         centrality[p.a] += p.similarity
         centrality[p.b] += p.similarity
-    medoid = max(frags, key=lambda f: (centrality[f.id], -f.id))
+    medoid = max(frags, key=lambda f: (not repos[f.repo].private, centrality[f.id], -f.id))
     medoid_rec = files[medoid.file][1]
     occurrences = []
     shingle_sets = []

@@ -15,12 +15,13 @@ from typing import Any
 import jinja2
 
 from pattern_miner.model import Occurrence, Pattern
-from pattern_miner.publish.markdown import code_span, fence, link, md_text, scrub
+from pattern_miner.publish.markdown import code_span, fence, link, md_text
 from pattern_miner.publish.marker import Marker
+from pattern_miner.publish.redact import PRIVATE_REPO, PrivateNames, scrub
 
 BODY_LIMIT = 65_536  # GitHub rejects longer issue and comment bodies
 TITLE_LIMIT = 256
-PRIVATE_LABEL = "a private repository"
+PRIVATE_LABEL = PRIVATE_REPO
 EXCERPT_STEPS = (120, 40, 10, 0)  # excerpt lines to try, longest first, until the body fits
 COPY_STEPS = (None, 60, 20, 5)  # copies listed in full, then "and N more"
 PAIR_CANDIDATES = 12  # copies compared when choosing the two most representative ones
@@ -147,17 +148,6 @@ def _recommendation_view(rec: Any, names: dict[str, str], redact: bool) -> dict[
     }
 
 
-def _private_names(pattern: Pattern) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for occ in pattern.occurrences:
-        if occ.private:
-            names[occ.repo] = PRIVATE_LABEL
-            short = occ.repo.rsplit("/", 1)[-1]
-            if len(short) >= 4:  # a very short name would scrub ordinary words
-                names[short] = PRIVATE_LABEL
-    return names
-
-
 def _marker_last(body: str, marker: Marker) -> str:
     """The body ending with the marker, its fixed place (a custom template may have put it elsewhere)."""
     text = marker.render()
@@ -176,7 +166,7 @@ def render_issue(
 ) -> RenderedIssue:
     """Title and body for ``pattern``. ``redact``: no code and no private repository names."""
     templates = templates or Templates()
-    names = _private_names(pattern) if redact else {}
+    names = PrivateNames.of_patterns([pattern]).replacements() if redact else {}
     marker = Marker.for_pattern(pattern, first_seen, redact=redact)
     title_text = scrub(pattern.title, names)
     rec = _recommendation_view(recommendation, names, redact)

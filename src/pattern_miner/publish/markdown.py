@@ -104,11 +104,3 @@ def link(label: str, url: str | None) -> str:
         return text
     safe = quote(url, safe=":/#?&=%~+@!$,;-._")
     return f"[{text}]({safe})"
-
-
-def scrub(text: str, names: dict[str, str]) -> str:
-    """Replace each name (case-insensitive, whole word) by its replacement: private repos in model text."""
-    for name, replacement in sorted(names.items(), key=lambda kv: -len(kv[0])):
-        if name:
-            text = re.sub(rf"(?<![\w/.-]){re.escape(name)}(?![\w/-])", replacement, text, flags=re.IGNORECASE)
-    return text

@@ -14,6 +14,7 @@ from pattern_miner.advise import ModelUsage
 from pattern_miner.model import Pattern, ScanReport
 from pattern_miner.publish.issues import EnsureResult, IssueSpec
 from pattern_miner.publish.markdown import code_span, md_text
+from pattern_miner.publish.redact import PrivateNames
 from pattern_miner.render import Templates
 
 MAX_ROWS = 100  # patterns listed in the table; the JSON report has all of them
@@ -47,12 +48,14 @@ def _repos_cell(pattern: Pattern, public: bool) -> str:
     return cell.replace("|", "\\|")
 
 
-def _issue_cell(pattern: Pattern, result: EnsureResult | None) -> str:
+def _issue_cell(pattern: Pattern, result: EnsureResult | None, hidden: frozenset[str]) -> str:
     if result is None:
         return "—"
     cells = []
-    for (_repo, pid), issue in sorted(result.issues.items(), key=lambda kv: kv[0]):
-        if pid == pattern.id:
+    for (repo, pid), issue in sorted(result.issues.items(), key=lambda kv: kv[0]):
+        if pid == pattern.id and repo in hidden:
+            cells.append("an issue in a private repository")
+        elif pid == pattern.id:
             # our own issue: a number we made, linked to the html_url the API gave
             url = issue.url if issue.url.startswith(("https://", "http://")) else ""
             cells.append(f"[#{issue.number}]({url})" if url and " " not in url else f"#{issue.number}")
@@ -72,26 +75,27 @@ def render_summary(
     dry_run: bool,
     public: bool,
     templates: Templates | None = None,
+    private_targets: frozenset[str] = frozenset(),
 ) -> str:
+    """``public``: the summary of a public repository's run, which anyone can read: no private
+    repository's name or path (``publish.redact``), no link to an issue in one (``private_targets``)."""
     templates = templates or Templates()
+    names = PrivateNames.of_report(report) if public else PrivateNames()
+    hidden = private_targets if public else frozenset()
     opportunities = sorted(report.opportunities, key=lambda p: (-p.score, p.id))
     rows = []
     for p in opportunities[:MAX_ROWS]:
-        title = p.title
-        if public and p.has_private:
-            for o in p.occurrences:
-                if o.private:
-                    title = title.replace(o.repo, "a private repository")
         rows.append({
-            "title": md_text(title, inline=True, links=False).replace("|", "\\|"),
+            "title": md_text(names.scrub(p.title), inline=True, links=False).replace("|", "\\|"),
             "type": md_text(p.pattern_type, inline=True),
             "repos": _repos_cell(p, public),
             "similarity": f"{round(p.similarity * 100)}% ({p.confidence})",
-            "issue": _issue_cell(p, result),
+            "issue": _issue_cell(p, result, hidden),
         })
     counts = result.counts if result else {}
     private_repos = {o.repo for p in report.patterns for o in p.occurrences if o.private}
     private_repos |= {r.name for r in report.repositories if r.private}
+    private_repos |= names.repos
     failures = [
         {"repo": "a private repository" if public and f.repo in private_repos else md_text(f.repo, inline=True, links=False),
          "reason": md_text(f.reason, inline=True, links=False).replace("|", "\\|")}
@@ -104,10 +108,12 @@ def render_summary(
         for spec in specs:
             kind = planned.get((spec.repo, spec.pattern_id))
             if kind and len(would_be) < MAX_WOULD_BE:
+                withheld = public and (spec.private_content or spec.repo in hidden)
                 would_be.append({"action": {"create": "Create", "edit": "Update", "reopen": "Reopen"}[kind],
-                                 "repo": code_span(spec.repo), "title": md_text(spec.title, inline=True),
+                                 "repo": code_span("a private repository" if spec.repo in hidden else spec.repo),
+                                 "title": md_text(names.scrub(spec.title), inline=True),
                                  "body": "_(withheld from this public summary: it shows private code)_"
-                                 if public and spec.private_content else spec.body})
+                                 if withheld else spec.body})
     return templates.render(
         "summary.md.j2",
         dry_run=dry_run,
@@ -122,7 +128,7 @@ def render_summary(
         },
         patterns=rows,
         more_patterns=max(0, len(opportunities) - MAX_ROWS),
-        warnings=[md_text(w, inline=True, links=False) for w in warnings],
+        warnings=[md_text(names.scrub(w), inline=True, links=False) for w in warnings],
         failures=failures,
         skipped=skipped,
         skipped_total=sum(n for _, n in skipped),

@@ -12,6 +12,7 @@ import subprocess
 import sysconfig
 import tomllib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import entry_points, version
 from pathlib import Path
@@ -120,8 +121,9 @@ def workspace(tmp_path: Path, repos: list[str]) -> Path:
     return ws
 
 
-def run_action(fake: FakeGitHub, ws: Path, n: int, api_url: str | None = None, **inputs: str) -> Run:
-    runner = ws.parent / f"runner-{n}"
+def run_action(fake: FakeGitHub, ws: Path, n: int, api_url: str | None = None, *, step: str = "__run",
+               runner_dir: str | None = None, **inputs: str) -> Run:
+    runner = ws.parent / (runner_dir or f"runner-{n}")
     runner.mkdir()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -135,6 +137,7 @@ def run_action(fake: FakeGitHub, ws: Path, n: int, api_url: str | None = None, *
         "GITHUB_WORKSPACE": str(ws),
         "GITHUB_RUN_ID": "1000",
         "GITHUB_RUN_ATTEMPT": str(n),
+        "GITHUB_ACTION": step,
         "INPUT_GITHUB-TOKEN": fake.token,
         "INPUT_DRY-RUN": "false",
     }
@@ -379,6 +382,34 @@ def test_no_private_name_path_or_code_in_any_public_output(fake: FakeGitHub, tmp
         assert fake.repo(HUB).issues and all("private" in i["body"] for i in fake.repo(HUB).issues.values())
     else:
         assert not fake.repo(HUB).issues and "not posted" in result.summary
+
+
+def test_two_runs_at_once_leave_one_open_issue_per_pattern(fake: FakeGitHub, tmp_path: Path) -> None:
+    repos = ["acme/api", "acme/web", "acme/jobs"]
+    seed_copies(fake, repos)
+    spaces = [workspace(tmp_path / name, repos) for name in ("schedule", "manual")]
+    with ThreadPoolExecutor(2) as pool:  # two runners, each with its own workspace and cache
+        runs = list(pool.map(lambda k: run_action(fake, spaces[k], k + 1), (0, 1)))
+    assert [r.code for r in runs] == [0, 0], [r.stdout for r in runs]
+    open_ids = [parse_marker(i["body"]).id for i in hub_issues(fake) if i["state"] == "open"]
+    assert open_ids and len(open_ids) == len(set(open_ids)), open_ids
+    expected = {p["id"] for p in json.loads((spaces[0] / runs[0].outputs["report-path"]).read_text())["patterns"]}
+    assert set(open_ids) == expected
+    fake.clear_requests()
+    again = run_action(fake, spaces[0], 3)
+    assert again.code == 0 and writes(fake) == []
+
+
+def test_two_action_steps_in_one_workflow_run(fake: FakeGitHub, tmp_path: Path) -> None:
+    """Two steps of one job (one run id and attempt) share the workspace and its cache: both are recorded."""
+    repos = ["acme/api", "acme/web"]
+    seed_copies(fake, repos)
+    ws = workspace(tmp_path, repos)
+    first = run_action(fake, ws, 1, step="mine")
+    second = run_action(fake, ws, 1, step="mine_2", runner_dir="runner-1b")
+    same = run_action(fake, ws, 1, step="mine_2", runner_dir="runner-1c")  # even the same step id
+    assert [first.code, second.code, same.code] == [0, 0, 0], second.stdout + same.stdout
+    assert "already recorded" not in second.stdout + same.stdout
 
 
 def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: Path) -> None:

@@ -72,7 +72,9 @@ def settings_from_env(env: Mapping[str, str], out: Any = None) -> MiningSettings
         max_model_calls=actions.get_int_input("max-model-calls", 50, env=env),
         private_patterns=check_mode(actions.get_input("private-patterns", default="redact", env=env)),
         template_dir=_path(template_dir, workspace) if template_dir else None,
-        run_id=f"{env['GITHUB_RUN_ID']}.{env.get('GITHUB_RUN_ATTEMPT', '1')}" if env.get("GITHUB_RUN_ID") else None,
+        # a workflow run, its attempt, and the step (two steps of one job may both run the Action)
+        run_id=".".join(filter(None, (env.get("GITHUB_RUN_ID"), env.get("GITHUB_RUN_ATTEMPT", "1"),
+                                      env.get("GITHUB_ACTION")))) if env.get("GITHUB_RUN_ID") else None,
         summary_repo=env.get("GITHUB_REPOSITORY") or None,
     )
 

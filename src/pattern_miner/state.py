@@ -98,6 +98,15 @@ def _compare(pattern: Pattern, keys: tuple[str, ...], row: sqlite3.Row) -> Statu
     return "unchanged"
 
 
+def _unused_run_id(conn: sqlite3.Connection, run_id: str) -> str:
+    """``run_id``, or ``run_id-2``, ``-3``... when it is recorded already (a run that ran twice)."""
+    candidate, n = run_id, 1
+    while conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (candidate,)).fetchone():
+        n += 1
+        candidate = f"{run_id}-{n}"
+    return candidate
+
+
 def _lost_to_failure(row: sqlite3.Row, pattern: Pattern, failed: set[str]) -> bool:
     """Whether the pattern lacks copies only because a repository it was in could not be read."""
     if row["repos"] is None or row["state"] != "active":
@@ -251,8 +260,7 @@ class StateStore:
         scanned = {r.name for r in report.repositories} - {f.repo for f in report.failures}
         out: dict[str, PatternHistory] = {}
         with self._tx() as conn:
-            if conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone():
-                raise StateError(f"run {run_id} is already recorded in {self.path}")
+            run_id = _unused_run_id(conn, run_id)
             seq = conn.execute(
                 "INSERT INTO runs (run_id, at, pattern_type, partial, repositories, patterns, opportunities,"
                 " changes) VALUES (?, ?, ?, ?, ?, ?, ?, '{}')",

@@ -908,11 +908,13 @@ def _issue_filter(ctx: _Ctx, repo: FakeRepo) -> list[dict[str, Any]]:
     state = ctx.query.get("state", "open")
     labels = {n.strip().lower() for n in ctx.query.get("labels", "").split(",") if n.strip()}
     creator = ctx.query.get("creator", "").lower()
+    since = ctx.query.get("since", "")  # ISO 8601, UTC: only issues updated at or after it
     issues = [
         i for i in repo.issues.values()
         if (state == "all" or i["state"] == state)
         and labels <= {n.lower() for n in i["labels"]}
         and (not creator or i["user"].lower() == creator)
+        and (not since or i["updated_at"] >= since.replace("+00:00", "Z"))
     ]
     sort = ctx.query.get("sort", "created")
     key = {"updated": lambda i: (i["updated_at"], i["number"]),

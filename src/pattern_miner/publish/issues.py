@@ -211,21 +211,38 @@ def _ensure_labels(tracker: GitHubTracker, actions: list[Action], labels: tuple[
     return out
 
 
-def _create(tracker: GitHubTracker, action: Action, bot_label: str, console: Console) -> ExistingIssue:
+def _opened_since(tracker: GitHubTracker, action: Action, bot_label: str) -> list[ExistingIssue]:
+    """The bot's issues for this pattern opened or changed since the run began reading (by another run)."""
+    return sorted((i for i in tracker.list_issues(action.repo, bot_label, since=tracker.started)
+                   if (m := i.marker) is not None and m.id == action.pattern_id), key=lambda i: i.number)
+
+
+def _create(tracker: GitHubTracker, action: Action, bot_label: str, console: Console) -> tuple[ExistingIssue, bool]:
+    """Open the issue, unless another run (two schedules at once) opened it meanwhile; if both did, the
+    newer one is closed as a duplicate of the older. Returns the issue and whether this run opened it."""
     f = action.fields
+    already = _opened_since(tracker, action, bot_label)
+    if already:
+        return already[0], False
     try:
-        return tracker.create(action.repo, f["title"], f["body"], f["labels"])
+        issue = tracker.create(action.repo, f["title"], f["body"], f["labels"])
     except (GithubException, RequestException) as exc:
         status = getattr(exc, "status", None)
         if status is not None and status < 500:
             raise
         console.warn(f"creating the issue for pattern {action.pattern_id} in {action.repo} failed ({_failure(exc)}); "
                      "checking whether it was created anyway")
-    for issue in tracker.list_issues(action.repo, bot_label) + tracker.search_marker(action.repo, action.pattern_id):
-        marker = issue.marker
-        if marker and marker.id == action.pattern_id:
-            return issue
-    return tracker.create(action.repo, f["title"], f["body"], f["labels"])
+        for found in tracker.list_issues(action.repo, bot_label) + tracker.search_marker(action.repo, action.pattern_id):
+            marker = found.marker
+            if marker and marker.id == action.pattern_id:
+                return found, True
+        issue = tracker.create(action.repo, f["title"], f["body"], f["labels"])
+    twins = _opened_since(tracker, action, bot_label)
+    if twins and twins[0].number < issue.number:  # a concurrent run won the race: ours goes
+        tracker.comment(action.repo, issue.number, f"Duplicate of #{twins[0].number} (same Pattern Miner pattern).")
+        tracker.edit(action.repo, issue.number, state="closed", state_reason="not_planned")
+        return twins[0], False
+    return issue, True
 
 
 def _failure(exc: GithubException | RequestException) -> str:
@@ -266,8 +283,11 @@ def apply(
             if action.kind == "label":
                 tracker.create_label(action.repo, action.fields["name"])
             elif action.kind == "create":
-                issue = _create(tracker, action, bot_label, console)
+                issue, opened = _create(tracker, action, bot_label, console)
                 result.issues[(action.repo, action.pattern_id)] = issue
+                if not opened:
+                    result.count("adopted")  # another run opened it meanwhile
+                    continue
             elif action.kind == "comment":
                 tracker.comment(action.repo, action.number or 0, action.fields["body"])
             else:

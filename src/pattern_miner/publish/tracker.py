@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from pattern_miner.publish.marker import Marker, parse_marker
 DEFAULT_API_URL = "https://api.github.com"
 MAX_RATE_LIMIT_WAIT = 300  # seconds: longer waits fail the call instead of stalling the job
 LABEL_COLOR = "5319e7"
+CLOCK_SLACK = 120  # seconds: our clock and GitHub's may disagree; an earlier "since" only reads more
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class GitHubTracker:
     _repos: dict[str, Any] = field(default_factory=dict)
     _issues: dict[tuple[str, int], Any] = field(default_factory=dict)
     _viewer: str | None = None  # "" once known to be an integration's token
+    # when this run began reading issues: what another run opened after it, it cannot have planned for
+    started: datetime = field(default_factory=lambda: datetime.now(UTC) - timedelta(seconds=CLOCK_SLACK))
 
     def _repo(self, name: str) -> Any:
         if name not in self._repos:
@@ -148,11 +152,14 @@ class GitHubTracker:
         found = self._repo(repo)
         return TargetRepo(private=bool(found.private), has_issues=found.has_issues is not False)
 
-    def list_issues(self, repo: str, label: str) -> list[ExistingIssue]:
-        """Every issue the bot opened (open and closed, not pull requests) carrying ``label``."""
+    def list_issues(self, repo: str, label: str, since: datetime | None = None) -> list[ExistingIssue]:
+        """Every issue the bot opened (open and closed, not pull requests) carrying ``label``; with
+        ``since``, only those updated since then."""
         out = []
         self.reads += 1
-        for issue in self._repo(repo).get_issues(state="all", labels=[label], sort="created", direction="asc"):
+        extra: dict[str, Any] = {"since": since} if since is not None else {}
+        for issue in self._repo(repo).get_issues(state="all", labels=[label], sort="created", direction="asc",
+                                                 **extra):
             if issue.pull_request is None:
                 existing = self._existing(repo, issue)
                 if self.is_ours(existing):

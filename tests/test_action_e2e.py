@@ -412,6 +412,48 @@ def test_two_action_steps_in_one_workflow_run(fake: FakeGitHub, tmp_path: Path) 
     assert "already recorded" not in second.stdout + same.stdout
 
 
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("min_similarity", "1.5", "input min-similarity must be between 0 and 1, got 1.5"),
+    ("min_similarity", "-0.1", "input min-similarity must be between 0 and 1, got -0.1"),
+    ("max_issues", "-3", "input max-issues must be 0 or more, got -3"),
+    ("max_model_calls", "-1", "input max-model-calls must be 0 or more, got -1"),
+])
+def test_out_of_range_inputs_are_one_error(fake: FakeGitHub, tmp_path: Path, name: str, value: str,
+                                           expected: str) -> None:
+    result = run_action(fake, workspace(tmp_path, ["acme/api"]), 1, **{name: value})
+    assert result.code == 1 and _errors(result) == [f"::error::{expected}"], result.stdout
+
+
+def test_a_secret_echoed_by_an_api_is_in_no_output(fake: FakeGitHub, tmp_path: Path) -> None:
+    token = "ghp_S3cr3tT0kenEchoedByTheApi"
+    fake.add_token(token, fake.login)
+    seed_copies(fake, ["acme/api", "acme/web"])
+    fake.add_repo("acme/odd", {"deploy.sh": DEPLOY})
+    fake.fail("GET", "/repos/acme/odd(/.*)?", 403, times=20, body={"message": f"token {token} may not read this"})
+    fake.fail("POST", r"/repos/acme/hub/issues", 422, body={"message": f"Validation Failed for {token}"})
+    ws = workspace(tmp_path, ["acme/api", "acme/web", "acme/odd"])
+    result = run_action(fake, ws, 1, github_token=token)
+    report = (ws / result.outputs["report-path"]).read_text()
+    assert "may not read this" in result.summary + report and "Request GET" not in result.stdout
+    log = "\n".join(line for line in result.stdout.splitlines() if not line.startswith("::add-mask::"))
+    for where, text in (("log", log), ("summary", result.summary), ("report", report)):
+        assert token not in text, where
+
+
+def test_a_rate_limit_on_creating_issues_leaves_the_rest_for_the_next_run(fake: FakeGitHub, tmp_path: Path) -> None:
+    repos = ["acme/api", "acme/web"]
+    seed_copies(fake, repos)
+    ws = workspace(tmp_path, repos)
+    fake.secondary_rate_limit("POST", r"/repos/acme/hub/issues", retry_after=60)
+    first = run_action(fake, ws, 1)
+    assert first.code == 0 and _errors(first) == [], first.stdout
+    assert "left for the next run" in first.summary and "403" not in first.summary
+    assert hub_issues(fake) == [] and int(first.outputs["would-create"]) >= 2
+    second = run_action(fake, ws, 2)
+    assert second.code == 0 and int(second.outputs["issues-created"]) == int(first.outputs["would-create"])
+    assert len({parse_marker(i["body"]).id for i in hub_issues(fake)}) == len(hub_issues(fake))
+
+
 def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: Path) -> None:
     repos = ["acme/api", "acme/web"]
     seed_copies(fake, repos)

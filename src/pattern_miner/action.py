@@ -14,7 +14,7 @@ from typing import Any
 
 from pattern_miner import actions
 from pattern_miner.console import Console
-from pattern_miner.errors import PatternMinerError
+from pattern_miner.errors import PatternMinerError, UsageError
 from pattern_miner.mine import DEFAULT_LABELS, DEFAULT_REPORT, MiningSettings, run_mining, summary_markdown
 from pattern_miner.publish.privacy import check_mode
 from pattern_miner.publish.tracker import DEFAULT_API_URL
@@ -40,13 +40,22 @@ def _path(value: str, workspace: Path) -> str:
 
 
 def settings_from_env(env: Mapping[str, str], out: Any = None) -> MiningSettings:
-    """MiningSettings from the runner's environment; masks each secret before anything else is printed."""
+    """MiningSettings from the runner's environment; masks each secret before anything else is printed
+    (in the log, by the runner; ``run_mining`` keeps them out of the summary and the report too)."""
     token = actions.get_input("github-token", env=env) or env.get("GITHUB_TOKEN", "")
     anthropic_key = actions.get_input("anthropic-api-key", env=env)
     dev_nexus_token = actions.get_input("dev-nexus-token", env=env)
     for secret in (token, anthropic_key, dev_nexus_token):
         if secret:
             actions.add_mask(secret, out=out)
+    min_similarity = actions.get_float_input("min-similarity", env=env)
+    if min_similarity is not None and not 0.0 <= min_similarity <= 1.0:
+        raise UsageError(f"input min-similarity must be between 0 and 1, got {min_similarity:g}")
+    max_issues = actions.get_int_input("max-issues", 10, env=env)
+    max_model_calls = actions.get_int_input("max-model-calls", 50, env=env)
+    for name, value in (("max-issues", max_issues), ("max-model-calls", max_model_calls)):
+        if value < 0:
+            raise UsageError(f"input {name} must be 0 or more, got {value}")
     workspace = Path(env.get("GITHUB_WORKSPACE") or os.getcwd())
     cache_dir = _path(actions.get_input("cache-dir", default=DEFAULT_CACHE, env=env), workspace)
     template_dir = actions.get_input("template-dir", env=env)
@@ -61,15 +70,15 @@ def settings_from_env(env: Mapping[str, str], out: Any = None) -> MiningSettings
         issue_repo=actions.get_input("issue-repo", env=env) or env.get("GITHUB_REPOSITORY") or None,
         issue_target=actions.get_input("issue-target", default="central", env=env),
         labels=actions.get_list_input("labels", env=env) or DEFAULT_LABELS,
-        max_issues=actions.get_int_input("max-issues", 10, env=env),
+        max_issues=max_issues,
         pattern_type=actions.get_input("pattern-type", env=env) or None,
         repos=actions.get_list_input("repos", env=env),
-        min_similarity=actions.get_float_input("min-similarity", env=env),
+        min_similarity=min_similarity,
         dev_nexus_url=actions.get_input("dev-nexus-url", env=env) or None,
         dev_nexus_token=dev_nexus_token or None,
         cache_dir=cache_dir,
         report_path=str(Path(cache_dir) / DEFAULT_REPORT),
-        max_model_calls=actions.get_int_input("max-model-calls", 50, env=env),
+        max_model_calls=max_model_calls,
         private_patterns=check_mode(actions.get_input("private-patterns", default="redact", env=env)),
         template_dir=_path(template_dir, workspace) if template_dir else None,
         # a workflow run, its attempt, and the step (two steps of one job may both run the Action)
@@ -103,7 +112,7 @@ def run(args: Any, console: Console, env: Mapping[str, str] | None = None) -> in
             result = run_mining(settings, ac)
     except PatternMinerError as exc:
         ac.error(str(exc))
-        actions.append_summary(f"## 🔍 Pattern Miner\n\n❌ {exc}\n", env=env)
+        actions.append_summary(ac.scrub(f"## 🔍 Pattern Miner\n\n❌ {exc}\n"), env=env)
         return 1
     report = result.report
     values = {
@@ -114,14 +123,14 @@ def run(args: Any, console: Console, env: Mapping[str, str] | None = None) -> in
         "issues-created": result.issues.done("created") if result.issues else 0,
         "issues-updated": result.issues.done("updated") + result.issues.done("reopened") if result.issues else 0,
         # what the run writes (a real run) or would write (a dry run): a workflow can read it either way
-        "would-create": result.issues.get("created") if result.issues else 0,
-        "would-update": result.issues.get("updated") + result.issues.get("reopened") if result.issues else 0,
-        "would-close": result.issues.get("closed") if result.issues else 0,
+        "would-create": result.issues.planned("created") if result.issues else 0,
+        "would-update": result.issues.planned("updated") + result.issues.planned("reopened") if result.issues else 0,
+        "would-close": result.issues.planned("closed") if result.issues else 0,
         "report-path": _for_host(result.report_path or "", env),
     }
     for name in OUTPUTS:
         actions.set_output(name, values[name], env=env)
-    actions.append_summary(summary_markdown(result, settings, Templates(settings.template_dir)), env=env)
+    actions.append_summary(ac.scrub(summary_markdown(result, settings, Templates(settings.template_dir))), env=env)
     counts = result.issues.counts if result.issues else {}
     ac.info(
         f"{values['repositories-scanned']} repositories, {values['patterns-found']} patterns, "

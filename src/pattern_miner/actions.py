@@ -185,8 +185,9 @@ class ActionsConsole(Console):
         super().__init__(out=out, err=out)
 
     def warn(self, text: str) -> None:
+        text = self.scrub(text)
         self.warnings.append(text)
         warning(text, out=self.out)
 
     def error(self, text: str) -> None:
-        error(text, out=self.out)
+        error(self.scrub(text), out=self.out)

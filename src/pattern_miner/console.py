@@ -9,6 +9,8 @@ import sys
 import time
 from typing import TextIO
 
+SECRET_MIN = 8  # a shorter "secret" would blank out ordinary words
+
 
 class Console:
     def __init__(self, out: TextIO | None = None, err: TextIO | None = None, *, quiet: bool = False) -> None:
@@ -16,24 +18,40 @@ class Console:
         self.err = err if err is not None else sys.stderr
         self.quiet = quiet
         self.warnings: list[str] = []
+        self._secrets: list[str] = []
+
+    def hide(self, *secrets: str | None) -> None:
+        """Never print these (tokens, API keys), wherever they turn up: an API may echo a key in an error
+        message. ``scrub`` applies the same to what is written elsewhere (the summary, the report)."""
+        for secret in secrets:
+            if secret and len(secret) >= SECRET_MIN and secret not in self._secrets:
+                self._secrets.append(secret)
+        self._secrets.sort(key=len, reverse=True)
+
+    def scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
 
     def result(self, text: str) -> None:
         """The command's result (a table, a report): always printed."""
+        text = self.scrub(text)
         self.out.write(text if text.endswith("\n") else text + "\n")
         self.out.flush()
 
     def info(self, text: str) -> None:
         if not self.quiet:
-            self.err.write(text + "\n")
+            self.err.write(self.scrub(text) + "\n")
             self.err.flush()
 
     def warn(self, text: str) -> None:
+        text = self.scrub(text)
         self.warnings.append(text)
         self.err.write(f"warning: {text}\n")
         self.err.flush()
 
     def error(self, text: str) -> None:
-        self.err.write(f"error: {text}\n")
+        self.err.write(f"error: {self.scrub(text)}\n")
         self.err.flush()
 
     def progress(self, label: str, total: int | None = None) -> Progress:

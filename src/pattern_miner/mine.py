@@ -220,6 +220,7 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
         raise UsageError("at least one label is needed (the first one marks Pattern Miner's issues)")
     if settings.issue_target not in ("central", "per-repo"):
         raise UsageError(f"issue target must be central or per-repo, got {settings.issue_target!r}")
+    console.hide(settings.token, settings.anthropic_api_key, settings.dev_nexus_token)
     mode = privacy.check_mode(settings.private_patterns)
     if settings.report_path and Path(settings.report_path).is_dir():
         raise UsageError(f"the report path {settings.report_path} is a directory: give a file name")
@@ -333,6 +334,9 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
         max_create=settings.max_issues, dry_run=settings.dry_run, console=console, templates=templates, calls=calls,
         unknown=lambda marker: any(marker.involves_repo(f) for f in failed),
     )
+    if result.deferred:
+        run.warnings.append(f"GitHub's rate limit for creating content stopped the issue writes: {result.deferred} "
+                            "are left for the next run")
     if dev_nexus is not None:
         run.warnings += [w for w in dev_nexus.warnings if w not in run.warnings]
         dev_nexus.close()
@@ -343,11 +347,11 @@ def run_mining(settings: MiningSettings, console: Console) -> MiningResult:
         summary_public=run.is_public(settings.summary_repo) if settings.summary_repo else False,
         private_targets={repo for repo, private in run.private.items() if private},
     )
-    mining.report_path = write_report(mining, settings)
+    mining.report_path = write_report(mining, settings, console)
     return mining
 
 
-def write_report(result: MiningResult, settings: MiningSettings) -> str:
+def write_report(result: MiningResult, settings: MiningSettings, console: Console) -> str:
     """The JSON report: the scan (ScanReport.to_dict), advice and its usage, history, issue counts."""
     data = result.report.to_dict()
     advice = result.advice
@@ -362,7 +366,7 @@ def write_report(result: MiningResult, settings: MiningSettings) -> str:
     if result.summary_public:  # the report is an artifact of a public repository's run: anyone can read it
         data = redact_report(data, PrivateNames.of_report(result.report))
     path = Path(settings.report_path or Path(settings.cache_dir) / DEFAULT_REPORT)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = console.scrub(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     if settings.report_path:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -457,7 +461,7 @@ def run(args: Any, console: Console) -> int:
     if not settings.dry_run and not settings.token:
         raise UsageError("--publish needs GITHUB_TOKEN")
     result = run_mining(settings, console)
-    markdown = summary_markdown(result, settings, Templates(settings.template_dir))
+    markdown = console.scrub(summary_markdown(result, settings, Templates(settings.template_dir)))
     if args.summary:
         Path(args.summary).write_text(markdown, encoding="utf-8")
     console.result(markdown)

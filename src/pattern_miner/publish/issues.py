@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from github import GithubException
+from github import GithubException, RateLimitExceededException
 from requests import RequestException
 
 from pattern_miner.console import Console
@@ -62,6 +62,7 @@ class EnsureResult:
     counts: dict[str, int] = field(default_factory=dict)  # created, updated, commented, closed, ...
     issues: dict[tuple[str, str], ExistingIssue] = field(default_factory=dict)  # (repo, pattern id)
     errors: list[str] = field(default_factory=list)
+    deferred: int = 0  # writes a rate limit left for the next run
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
@@ -69,6 +70,10 @@ class EnsureResult:
     def get(self, key: str) -> int:
         """How many actions of this kind were planned (dry run) or carried out."""
         return self.counts.get(key, 0)
+
+    def planned(self, key: str) -> int:
+        """How many actions of this kind the plan holds, carried out or not (a dry run, a rate limit)."""
+        return sum(1 for a in self.actions if _COUNTERS[a.kind] == key)
 
     def done(self, key: str) -> int:
         """How many were carried out: 0 in a dry run."""
@@ -245,6 +250,22 @@ def _create(tracker: GitHubTracker, action: Action, bot_label: str, console: Con
     return issue, True
 
 
+_NOT_WRITES = ("unchanged", "skip", "call")
+
+
+def _rate_limited(exc: GithubException | RequestException) -> bool:
+    """A primary or secondary rate limit (403 or 429 that says so, or carries Retry-After)."""
+    if isinstance(exc, RateLimitExceededException):
+        return True
+    status = getattr(exc, "status", None)
+    if status not in (403, 429):
+        return False
+    data = getattr(exc, "data", None)
+    message = str(data.get("message", "")) if isinstance(data, dict) else str(data or "")
+    headers = getattr(exc, "headers", None) or {}
+    return status == 429 or "rate limit" in message.lower() or any(k.lower() == "retry-after" for k in headers)
+
+
 def _failure(exc: GithubException | RequestException) -> str:
     """The HTTP status GitHub answered, or in a few words why it could not be asked."""
     status = getattr(exc, "status", None)
@@ -293,6 +314,15 @@ def apply(
             else:
                 tracker.edit(action.repo, action.number or 0, **action.fields)
         except (GithubException, RequestException) as exc:
+            if _rate_limited(exc):  # GitHub wants no more writes for now: the next run picks up the rest
+                result.deferred = sum(1 for a in actions[actions.index(action):] if a.kind not in _NOT_WRITES)
+                console.warn(f"GitHub's rate limit for creating content stopped this run's writes: {result.deferred} "
+                             "issue writes are left for the next run, which continues where this one stopped")
+                for rest in actions[actions.index(action):]:
+                    if rest.kind == "call":  # the run's own records are not GitHub's to limit
+                        rest.fields["run"]()
+                        result.count("calls")
+                break
             failed.add((action.repo, action.number))
             message = f"{action.kind} {action.repo}#{action.number or 'new'} (pattern {action.pattern_id}) failed: {_failure(exc)}"
             result.errors.append(message)

@@ -61,7 +61,9 @@ def _issue_cell(pattern: Pattern, result: EnsureResult | None, hidden: frozenset
             cells.append(f"[#{issue.number}]({url})" if url and " " not in url else f"#{issue.number}")
     if not cells:
         planned = [a.kind for a in result.actions if a.pattern_id == pattern.id and a.kind in ("create", "skip")]
-        return "would create" if result.dry_run and "create" in planned else ("skipped" if planned else "—")
+        if "create" in planned:
+            return "would create" if result.dry_run else "not created (see the warnings)"
+        return "skipped" if planned else "—"
     return " ".join(cells)
 
 

@@ -7,6 +7,7 @@ applied server-side, and ``publish.issues`` decides what to do (look the marker 
 from __future__ import annotations
 
 import ipaddress
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -62,6 +63,12 @@ def describe_github_error(exc: Exception) -> str:
     return f"cannot reach GitHub ({describe(exc)})"
 
 
+def quiet_pygithub() -> None:
+    """PyGithub logs every 403 and retry to stderr through a handler of its own; what went wrong is ours
+    to say, once, through the Console."""
+    logging.getLogger("github").setLevel(logging.ERROR)
+
+
 def is_loopback_url(api_url: str) -> bool:
     host = urlsplit(api_url).hostname or ""
     if host == "localhost":
@@ -78,6 +85,7 @@ def github_client(token: str | None, api_url: str | None = None) -> Github:
     GitHub asks clients to pace writes (1 s apart) and requests; an API on the loopback interface is
     not GitHub (a proxy or a test server), so it is not paced.
     """
+    quiet_pygithub()
     url = (api_url or DEFAULT_API_URL).rstrip("/")
     paced = not is_loopback_url(url)
     retry = GithubRetry(

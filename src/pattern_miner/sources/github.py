@@ -45,6 +45,7 @@ from pattern_miner.console import Console
 from pattern_miner.errors import SourceError, UsageError
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
 from pattern_miner.neterrors import describe
+from pattern_miner.publish.tracker import quiet_pygithub
 from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, TreeEntry, blob_matches
 
 DEFAULT_MAX_WAIT = 600.0  # seconds: the longest rate-limit wait we sit out; beyond it the repository fails
@@ -99,6 +100,7 @@ def make_github(token: str | None, base_url: str = Consts.DEFAULT_BASE_URL, *,
                 pool_size: int = 8,
                 seconds_between_requests: float | None = Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS) -> Github:
     """A lazy PyGithub client (objects fetch on first use) with our retry policy."""
+    quiet_pygithub()
     return Github(
         base_url=base_url,
         auth=Auth.Token(token) if token else None,

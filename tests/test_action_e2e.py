@@ -325,7 +325,7 @@ def test_a_repository_that_fails_once_causes_no_issue_churn(fake: FakeGitHub, tm
     elif fault == "404":
         fake.fail("GET", "/repos/acme/jobs(/.*)?", 404, times=20)
     elif fault == "5xx":
-        fake.fail("GET", "/repos/acme/jobs/.*", 502, times=40)
+        fake.fail("GET", "/repos/acme/jobs/.*", 503, times=40, headers={"Retry-After": "0"})  # retried at once
     else:
         fake.primary_rate_limit("GET", "/repos/acme/jobs/.*", reset_in=3600, times=20)
     if cache == "lost":

@@ -22,8 +22,9 @@ import pytest
 import tree_sitter
 import tree_sitter_yaml
 
-from pattern_miner import __version__, action
-from pattern_miner.publish.marker import parse_marker
+from pattern_miner import __version__, settings
+from pattern_miner.commands import action
+from pattern_miner.render.marker import parse_marker
 from tests.e2e.run_action_image import DECOY
 from tests.fakes.github import FakeGitHub
 from tests.test_actions import parse_output_file
@@ -415,8 +416,8 @@ def test_two_action_steps_in_one_workflow_run(fake: FakeGitHub, tmp_path: Path) 
 @pytest.mark.parametrize(("name", "value", "expected"), [
     ("min_similarity", "1.5", "input min-similarity must be between 0 and 1, got 1.5"),
     ("min_similarity", "-0.1", "input min-similarity must be between 0 and 1, got -0.1"),
-    ("max_issues", "-3", "input max-issues must be 0 or more, got -3"),
-    ("max_model_calls", "-1", "input max-model-calls must be 0 or more, got -1"),
+    ("max_issues", "-3", "input max-issues must be at least 0, got -3"),
+    ("max_model_calls", "-1", "input max-model-calls must be at least 0, got -1"),
 ])
 def test_out_of_range_inputs_are_one_error(fake: FakeGitHub, tmp_path: Path, name: str, value: str,
                                            expected: str) -> None:
@@ -554,14 +555,14 @@ def test_dockerfile_and_action_yml_agree_with_the_entrypoint() -> None:
     assert meta["runs"] == {"using": "docker", "image": f"docker://ghcr.io/patelmm79/pattern-miner:{__version__}"}
     assert version("pattern-miner") == __version__  # pyproject reads it from __init__.py
     assert set(meta["branding"]) == {"icon", "color"}
-    assert tuple(meta["inputs"]) == action.INPUTS
+    assert tuple(meta["inputs"]) == settings.INPUTS  # every input is a setting, read from the one table
     assert tuple(meta["outputs"]) == action.OUTPUTS
+    for option in settings.OPTIONS:  # and action.yml's defaults are the table's
+        if option.input:
+            assert meta["inputs"][option.input].get("default", "") == option.input_default, option.input
     assert meta["inputs"]["github-token"]["default"] == "${{ github.token }}"
-    assert meta["inputs"]["config"]["default"] == action.DEFAULT_CONFIG
+    assert meta["inputs"]["config"]["default"] == settings.DEFAULT_CONFIG
     assert meta["inputs"]["dry-run"]["default"] == "false"
-    source = (ROOT / "src" / "pattern_miner" / "action.py").read_text()
-    read = set(re.findall(r'get_(?:\w+_)?input\("([a-z-]+)"', source))
-    assert read == set(action.INPUTS)  # every declared input is read, and nothing undeclared
 
 
 def test_workflows_are_valid_and_minimal() -> None:

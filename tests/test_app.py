@@ -10,10 +10,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -21,10 +19,15 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from pattern_miner.advise.settings import AdviceResult
 from pattern_miner.app import MAX_BODY_BYTES, MAX_RUNS_LIMIT, MineRequest, ServiceSettings, create_app
 from pattern_miner.console import Console
+from pattern_miner.effects import Committed
 from pattern_miner.errors import ConfigError
 from pattern_miner.model import Occurrence, Pattern, RepoInfo, ScanReport
+from pattern_miner.pipeline import RunResult
+from pattern_miner.publish.write import EnsureResult
+from pattern_miner.settings import Settings, from_service
 from pattern_miner.state import StateStore
 from tests.fakes.devnexus import FakeDevNexus
 from tests.fakes.github import FakeGitHub
@@ -81,13 +84,6 @@ def make_pattern(pid: str, repos: list[str], ptype: str = "deployment") -> Patte
     )
 
 
-@dataclass(frozen=True)
-class IssueStats:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
 class FakeMiner:
     """Stands in for pattern_miner.mine.run_mining: a real ScanReport, recorded in the state like mine.py does."""
 
@@ -97,10 +93,9 @@ class FakeMiner:
         self.gate: threading.Event | None = None
         self.error: Exception | None = None
 
-    def factory(self, request: MineRequest, run_id: str) -> Any:
-        return SimpleNamespace(
-            run_id=run_id, pattern_type=request.pattern_type, repos=request.repos, dry_run=request.dry_run
-        )
+    def factory(self, request: MineRequest, run_id: str) -> Settings:
+        return Settings(run_id=run_id, pattern_type=request.pattern_type, repos=tuple(request.repos or ()),
+                        dry_run=request.dry_run)  # type: ignore[arg-type]
 
     def __call__(self, settings: Any, console: Console) -> Any:
         self.settings.append(settings)
@@ -116,8 +111,10 @@ class FakeMiner:
             ),
             repositories=tuple(RepoInfo(n) for n in ("o/a", "o/b", "o/c")),
         )
-        self.store.record_run(report, run_id=settings.run_id, when=datetime.now(UTC))
-        return SimpleNamespace(report=report, issues=IssueStats(created=2))
+        history = self.store.record_run(report, run_id=settings.run_id or "r", when=datetime.now(UTC))
+        issues = EnsureResult(dry_run=bool(settings.dry_run), counts={"created": 2})
+        return RunResult(settings=settings, report=report, advice=AdviceResult({}), history=history, specs=[],
+                         existing=[], committed=Committed(issues=issues))
 
 
 @pytest.fixture
@@ -144,7 +141,7 @@ def test_wait_true_returns_the_seed_shape_and_patterns_are_served(setup: Any) ->
             2,
             2,
         )
-        assert body["issues"] == {"created": 2, "updated": 0, "unchanged": 0}
+        assert body["issues"] == {"created": 2}
         assert body["changes"] == {"new": 2}
         assert body["warnings"] == ["dev-nexus: not configured"]
 
@@ -202,7 +199,7 @@ def test_query_parameters_and_json_body(setup: Any) -> None:
             json={"pattern_type": "docker", "repos": ["o/c"], "wait": True, "dry_run": True},
         )
         got = [(s.pattern_type, s.repos, s.dry_run) for s in miner.settings]
-        assert got == [("deployment", ["o/a", "o/b"], None), ("docker", ["o/c"], True)]
+        assert got == [("deployment", ("o/a", "o/b"), None), ("docker", ("o/c",), True)]
         assert http.post("/api/mine-patterns", json={"pattern_type": "nope"}).status_code == 422
         assert http.post("/api/mine-patterns", json={"colour": "red"}).status_code == 422
         assert http.post("/api/mine-patterns", content=b"[1, 2]").status_code == 422
@@ -293,17 +290,16 @@ def test_pattern_types_come_from_the_config(setup: Any, tmp_path: Path) -> None:
 
 
 def test_service_settings_from_env(tmp_path: Path) -> None:
-    s = ServiceSettings.from_env(
-        {
-            "GITHUB_TOKEN": " ghp_x ",
-            "CACHE_DIR": str(tmp_path),
-            "DRY_RUN": "true",
-            "DEV_NEXUS_URL": "https://nexus.run.app",
-        }
-    )
-    assert s.github_token == "ghp_x" and s.cache_dir == tmp_path and s.dry_run
-    assert s.config_path == Path("config/repositories.json") and s.api_token is None
-    assert ServiceSettings.from_env({}).github_token is None
+    config = tmp_path / "repositories.json"
+    config.write_text(json.dumps({"repositories": [{"repo": "o/a"}]}))
+    env = {"GITHUB_TOKEN": " ghp_x ", "CACHE_DIR": str(tmp_path), "DRY_RUN": "true", "CONFIG": str(config),
+           "DEV_NEXUS_URL": "https://nexus.run.app", "API_TOKEN": "s3cret"}
+    s = ServiceSettings.from_env(env)
+    assert s.cache_dir == tmp_path and s.config_path == config and s.api_token == "s3cret"
+    assert ServiceSettings.from_env({}).config_path == Path("config/repositories.json")
+    job = from_service(env, run_id="r1", pattern_type="docker")
+    assert (job.token, job.dry_run, job.source, job.cache_dir) == ("ghp_x", True, "github", str(tmp_path))
+    assert (job.dev_nexus_url, job.pattern_type, job.run_id) == ("https://nexus.run.app", "docker", "r1")
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

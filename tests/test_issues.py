@@ -1,19 +1,25 @@
-"""ensure_issues against the fake GitHub through PyGithub: idempotent, no duplicates, humans respected."""
+"""The issue plan and its writes against the fake GitHub through PyGithub: idempotent, no duplicates,
+humans respected. ``ensure`` below does what a run does: plan, then commit (write, or count in a dry run)."""
 
 from __future__ import annotations
 
 import io
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from pattern_miner.console import Console
+from pattern_miner.effects import IssueWrites, Writers, commit
+from pattern_miner.github_api import github_client
 from pattern_miner.model import Occurrence, Pattern
-from pattern_miner.publish.issues import Action, EnsureResult, IssueSpec, apply, ensure_issues, parse_marker
-from pattern_miner.publish.marker import Marker, copy_key
-from pattern_miner.publish.tracker import GitHubTracker, github_client
+from pattern_miner.publish.plan import IssueAction, IssueSpec, plan, plan_labels
+from pattern_miner.publish.tracker import ExistingIssue, GitHubTracker
+from pattern_miner.publish.write import EnsureResult, execute
 from pattern_miner.render import render_issue
+from pattern_miner.render.marker import Marker, copy_key, parse_marker
+from pattern_miner.state import StateStore
 from tests.fakes.github import FakeGitHub
 
 HUB = "acme/hub"
@@ -40,11 +46,24 @@ def spec(p: Pattern, repo: str = HUB) -> IssueSpec:
     return IssueSpec(repo, p.id, issue.title, issue.body, issue.marker, LABELS, copies)
 
 
+def ensure(specs: list[IssueSpec], existing: list[ExistingIssue], tracker: GitHubTracker, *,
+           labels: tuple[str, ...], live: set[tuple[str, str]], can_close: Callable[[str, Marker], bool],
+           max_create: int | None, dry_run: bool, console: Console) -> EnsureResult:
+    actions = plan(specs, existing, live=live, can_close=can_close, max_create=max_create)
+    actions = plan_labels(tracker, actions, labels) + actions
+    writers = Writers(tracker, StateStore(Path("unused.sqlite3")), None)
+    result = commit([IssueWrites(actions, labels[0])], writers, dry_run=dry_run, console=console).issues
+    for issue in existing:  # the issues of every pattern: opened now, or before
+        if (marker := issue.marker) is not None:
+            result.issues.setdefault((issue.repo, marker.id), issue)
+    return result
+
+
 def run(fake: FakeGitHub, patterns: list[Pattern], *, dry_run: bool = False, max_create: int | None = None,
         live: set[tuple[str, str]] | None = None, closable: bool = True) -> EnsureResult:
     tracker = GitHubTracker(github_client(fake.token, fake.url))
     existing = tracker.list_issues(HUB, LABELS[0])
-    return ensure_issues(
+    return ensure(
         [spec(p) for p in patterns], existing, tracker, labels=LABELS,
         live=live if live is not None else {(HUB, p.id) for p in patterns},
         can_close=lambda repo, marker: closable, max_create=max_create, dry_run=dry_run, console=Console(quiet=True),
@@ -212,7 +231,7 @@ def test_a_workflow_token_finds_the_issues_its_bot_opened(fake: FakeGitHub) -> N
     """GET /user is refused to the workflow's token: its issues are those opened by a Bot account."""
     fake.add_integration_token("ghs_workflow", owners=("acme",))
     tracker = GitHubTracker(github_client("ghs_workflow", fake.url))
-    ensure_issues([spec(pat("p1"))], [], tracker, labels=LABELS, live=set(), can_close=lambda r, m: True,
+    ensure([spec(pat("p1"))], [], tracker, labels=LABELS, live=set(), can_close=lambda r, m: True,
                   max_create=None, dry_run=False, console=Console(quiet=True))
     [issue] = issues(fake)
     assert issue["user"] == "github-actions[bot]"
@@ -229,10 +248,10 @@ def test_a_network_failure_is_one_short_warning_not_urllib3_text() -> None:
     sock.close()
     p = pat("p1")
     s = spec(p)
-    actions = [Action("create", HUB, p.id, fields={"title": s.title, "body": s.body, "labels": LABELS}),
-               Action("edit", HUB, "p2", number=7, fields={"body": "x"})]
+    actions = [IssueAction("create", HUB, p.id, fields={"title": s.title, "body": s.body, "labels": LABELS}),
+               IssueAction("edit", HUB, "p2", number=7, fields={"body": "x"})]
     err = io.StringIO()
-    result = apply(actions, GitHubTracker(github_client("t", closed)), dry_run=False, bot_label=LABELS[0],
+    result = execute(actions, GitHubTracker(github_client("t", closed)), bot_label=LABELS[0],
                    console=Console(out=io.StringIO(), err=err))
     warnings = err.getvalue().splitlines()
     assert result.get("failed") == 2 and len(result.errors) == 2

@@ -10,8 +10,12 @@ import pytest
 
 from pattern_miner.console import Console
 from pattern_miner.main import main
-from pattern_miner.mine import PREVIEW_TARGET, MiningSettings, run_mining, summary_markdown
-from pattern_miner.publish.issues import parse_marker
+from pattern_miner.pipeline import RunResult
+from pattern_miner.pipeline import run as run_pipeline
+from pattern_miner.publish.targets import PREVIEW_TARGET
+from pattern_miner.render.marker import parse_marker
+from pattern_miner.settings import Settings, check
+from pattern_miner.wiring import connect
 from tests.fakes.github import FakeGitHub
 
 DEPLOY = """#!/bin/bash
@@ -32,6 +36,16 @@ def quiet() -> Console:
     return Console(quiet=True)
 
 
+def run_mining(settings: Settings, console: Console) -> RunResult:
+    """The job as the commands run it: wired from its settings, then run."""
+    check(settings)
+    return run_pipeline(settings, connect(settings, console), console)
+
+
+def summary_markdown(result: RunResult, settings: Settings) -> str:
+    return result.summary()
+
+
 def write_repos(root: Path, names: tuple[str, ...], extra: dict[str, str] | None = None) -> list[str]:
     paths = []
     for name in names:
@@ -50,18 +64,18 @@ def fake() -> Iterator[FakeGitHub]:
         yield server
 
 
-def github_settings(fake: FakeGitHub, tmp_path: Path, repos: list[str], **kw: object) -> MiningSettings:
+def github_settings(fake: FakeGitHub, tmp_path: Path, repos: list[str], **kw: object) -> Settings:
     config = tmp_path / "repositories.json"
     config.write_text(json.dumps({"repositories": [{"repo": r} for r in repos]}))
     base = dict(config_path=str(config), source="github", token=fake.token, api_url=fake.url, dry_run=False,
                 issue_repo="acme/hub", cache_dir=str(tmp_path / "cache"), summary_repo="acme/hub")
     base.update(kw)
-    return MiningSettings(**base)  # type: ignore[arg-type]
+    return Settings(**base)  # type: ignore[arg-type]
 
 
 def test_local_dry_run_renders_would_be_issues_and_a_report(tmp_path: Path) -> None:
     paths = write_repos(tmp_path, ("api", "web", "jobs"), {"jobs": "echo extra\n"})
-    settings = MiningSettings(source="local", local_paths=tuple(paths), cache_dir=str(tmp_path / "cache"))
+    settings = Settings(source="local", local_paths=tuple(paths), cache_dir=str(tmp_path / "cache"))
     result = run_mining(settings, quiet())
     assert len(result.report.opportunities) == 1
     assert result.issues is not None and result.issues.dry_run and result.issues.get("created") == 1

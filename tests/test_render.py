@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pattern_miner.model import Occurrence, Pattern
-from pattern_miner.publish.markdown import ZWJ, code_span, fence, md_text
-from pattern_miner.publish.marker import Marker, diff_copies, parse_marker, replace_marker
-from pattern_miner.publish.redact import scrub
 from pattern_miner.render import BODY_LIMIT, Templates, render_issue
+from pattern_miner.render.markdown import ZWJ, code_span, fence, md_text
+from pattern_miner.render.marker import Marker, diff_copies, parse_marker, replace_marker
+from pattern_miner.render.redact import scrub
 
 DEPLOY = "#!/bin/bash\nset -euo pipefail\ngcloud builds submit --tag gcr.io/$PROJECT/$SERVICE\ngcloud run deploy $SERVICE \\\n  --image gcr.io/$PROJECT/$SERVICE\n"
 

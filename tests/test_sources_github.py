@@ -29,7 +29,7 @@ def fake() -> Iterator[FakeGitHub]:
 
 
 def make_source(fake: FakeGitHub, config: Config, sleeps: list[float] | None = None, **kw: Any) -> GitHubSource:
-    return GitHubSource(config, token=kw.pop("token", "t"), base_url=fake.url, seconds_between_requests=None,
+    return GitHubSource(config, token=kw.pop("token", "t"), base_url=fake.url, paced=False,
                         sleep=(sleeps if sleeps is not None else []).append, **kw)
 
 
@@ -391,7 +391,7 @@ def test_github_unreachable_is_a_short_reason() -> None:
     closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
     sock.close()
     err = io.StringIO()
-    source = GitHubSource(explicit("acme/api"), token="t", base_url=closed, seconds_between_requests=None,
+    source = GitHubSource(explicit("acme/api"), token="t", base_url=closed, paced=False,
                           sleep=[].append, console=Console(out=io.StringIO(), err=err))
     with pytest.raises(SourceError) as raised:  # nothing was ever reached: the run stops at once
         scan(source)

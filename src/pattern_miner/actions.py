@@ -15,10 +15,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from pattern_miner.console import Console
-from pattern_miner.errors import UsageError
 
-TRUE_VALUES = ("true", "True", "TRUE")  # the YAML 1.2 core-schema booleans the toolkit accepts
-FALSE_VALUES = ("false", "False", "FALSE")
 SUMMARY_LIMIT = 1024 * 1024  # the runner rejects a step summary over 1 MiB
 
 
@@ -28,53 +25,6 @@ def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
 
 def input_key(name: str) -> str:
     return "INPUT_" + name.replace(" ", "_").upper()
-
-
-def get_input(name: str, required: bool = False, default: str = "", env: Mapping[str, str] | None = None) -> str:
-    """An action input, whitespace-trimmed; ``default`` when the runner passed nothing."""
-    value = _env(env).get(input_key(name), "").strip()
-    if not value:
-        if required:
-            raise UsageError(f"input required and not supplied: {name}")
-        return default
-    return value
-
-
-def get_bool_input(name: str, default: bool = False, env: Mapping[str, str] | None = None) -> bool:
-    value = get_input(name, env=env)
-    if not value:
-        return default
-    if value in TRUE_VALUES:
-        return True
-    if value in FALSE_VALUES:
-        return False
-    raise UsageError(f"input {name} must be true or false, got {value!r}")
-
-
-def get_int_input(name: str, default: int, env: Mapping[str, str] | None = None) -> int:
-    value = get_input(name, env=env)
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise UsageError(f"input {name} must be a whole number, got {value!r}") from None
-
-
-def get_float_input(name: str, env: Mapping[str, str] | None = None) -> float | None:
-    value = get_input(name, env=env)
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise UsageError(f"input {name} must be a number, got {value!r}") from None
-
-
-def get_list_input(name: str, env: Mapping[str, str] | None = None) -> tuple[str, ...]:
-    """Comma- or newline-separated values."""
-    raw = get_input(name, env=env).replace("\n", ",")
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
 def set_output(name: str, value: object, env: Mapping[str, str] | None = None) -> bool:

@@ -29,7 +29,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -38,10 +38,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pattern_miner import __version__
 from pattern_miner.console import Console
-from pattern_miner.errors import PatternMinerError, UsageError
+from pattern_miner.errors import PatternMinerError
+from pattern_miner.settings import DEFAULT_CACHE, DEFAULT_CONFIG, Settings, from_service
 from pattern_miner.state import StateStore, default_state_path
 
-DEFAULT_CACHE_DIR = ".pattern-miner-cache"
+if TYPE_CHECKING:
+    from pattern_miner.pipeline import RunResult
+
 KEEP_RUNS = 100  # run records kept in memory; older ones are still in the state store
 # A request body is a MineRequest: a few hundred bytes, ~100 KB for a list of thousands of repositories.
 MAX_BODY_BYTES = 1 << 20
@@ -69,109 +72,31 @@ class MineRequest(BaseModel):
 
 @dataclasses.dataclass(frozen=True)
 class ServiceSettings:
+    """What the service itself needs (the job's settings are ``settings.from_service``'s)."""
+
     config_path: Path
     cache_dir: Path
-    github_token: str | None = None
-    github_api_url: str | None = None
-    anthropic_api_key: str | None = None
-    dev_nexus_url: str | None = None
-    dev_nexus_token: str | None = None
     api_token: str | None = None
-    dry_run: bool = False
-    issue_repo: str | None = None
-    issue_target: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServiceSettings:
         def get(name: str) -> str | None:
             return (env.get(name) or "").strip() or None
 
-        return cls(
-            config_path=Path(get("CONFIG") or "config/repositories.json"),
-            cache_dir=Path(get("CACHE_DIR") or DEFAULT_CACHE_DIR),
-            github_token=get("GITHUB_TOKEN"),
-            github_api_url=get("GITHUB_API_URL"),
-            anthropic_api_key=get("ANTHROPIC_API_KEY"),
-            dev_nexus_url=get("DEV_NEXUS_URL"),
-            dev_nexus_token=get("DEV_NEXUS_TOKEN"),
-            api_token=get("API_TOKEN"),
-            dry_run=(get("DRY_RUN") or "").lower() in ("1", "true", "yes"),
-            issue_repo=get("ISSUE_REPO"),
-            issue_target=get("ISSUE_TARGET"),
-        )
+        return cls(config_path=Path(get("CONFIG") or DEFAULT_CONFIG), cache_dir=Path(get("CACHE_DIR") or DEFAULT_CACHE),
+                   api_token=get("API_TOKEN"))
 
 
-def mining_settings(service: ServiceSettings, request: MineRequest, run_id: str) -> Any:
-    """pattern_miner.mine.MiningSettings for one request, like the CLI's but from the environment.
+def run_job(settings: Settings, console: Console) -> RunResult:
+    """The mining job, wired from its settings (tests hand the service a runner of their own)."""
+    from pattern_miner.pipeline import run
+    from pattern_miner.wiring import connect
 
-    With GITHUB_TOKEN: scan GitHub and publish (unless DRY_RUN or ``dry_run``). Without it: scan the
-    config's ``repositories[].path`` checkouts, as a dry run (there is nowhere to publish).
-    """
-    from pattern_miner.config import load_config
-    from pattern_miner.mine import MiningSettings
-
-    config_path = str(service.config_path)
-    config = load_config(config_path)  # a broken config is the request's answer, not a failed run later
-    repos = tuple(request.repos or ())
-    local_paths: tuple[str, ...] = ()
-    dry_run = service.dry_run if request.dry_run is None else request.dry_run
-    if not service.github_token:
-        if request.dry_run is False:
-            raise UsageError("publishing needs GITHUB_TOKEN")
-        dry_run = True
-        wanted = {r.lower() for r in repos}
-        specs = [r for r in config.repositories if r.path]
-        local_paths = tuple(r.path for r in specs if r.path and (not wanted or r.repo.lower() in wanted))
-        if not local_paths:
-            raise UsageError(
-                f"{config_path}: no repositories[].path to scan here"
-                + (" among the requested repos" if wanted else "")
-                + ", and no GITHUB_TOKEN to scan GitHub"
-            )
-        repos = ()  # local repositories are named from their checkouts; the paths are already filtered
-    kwargs: dict[str, Any] = {
-        "config_path": config_path,
-        "source": "github" if service.github_token else "local",
-        "local_paths": local_paths,
-        "token": service.github_token,
-        "anthropic_api_key": service.anthropic_api_key,
-        "dry_run": dry_run,
-        "issue_repo": service.issue_repo,
-        "pattern_type": request.pattern_type,
-        "repos": repos,
-        "min_similarity": request.min_similarity,
-        "dev_nexus_url": service.dev_nexus_url,
-        "dev_nexus_token": service.dev_nexus_token,
-        "cache_dir": str(service.cache_dir),
-        "run_id": run_id,
-    }
-    if service.github_api_url:
-        kwargs["api_url"] = service.github_api_url
-    if service.issue_target:
-        kwargs["issue_target"] = service.issue_target
-    return MiningSettings(**kwargs)
-
-
-def run_mining(settings: Any, console: Console) -> Any:
-    from pattern_miner.mine import run_mining as run
-
-    return run(settings, console)
-
-
-def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _jsonable(dataclasses.asdict(value))
-    if callable(getattr(value, "to_dict", None)):
-        return _jsonable(value.to_dict())
-    if hasattr(value, "model_dump"):
-        return _jsonable(value.model_dump(mode="json"))
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
+    clients = connect(settings, console)
+    try:
+        return run(settings, clients, console)
+    finally:
+        clients.close()
 
 
 @dataclasses.dataclass
@@ -204,8 +129,8 @@ class Service:
 
     def __init__(
         self,
-        runner: Callable[..., Any],
-        settings_factory: Callable[[MineRequest, str], Any],
+        runner: Callable[[Settings, Console], RunResult],
+        settings_factory: Callable[[MineRequest, str], Settings],
         store: StateStore,
         config_path: Path,
     ) -> None:
@@ -217,7 +142,7 @@ class Service:
         self.runs: dict[str, RunRecord] = {}
         self.current: str | None = None
 
-    def start(self, request: MineRequest) -> tuple[RunRecord, Any]:
+    def start(self, request: MineRequest) -> tuple[RunRecord, Settings]:
         """Take the run lock and build the run's settings. A request the configuration cannot serve (a
         broken config file, no repository to scan) is answered 422 with the reason, before any run starts."""
         if not self.lock.acquire(blocking=False):
@@ -239,32 +164,27 @@ class Service:
             del self.runs[old]
         return record, settings
 
-    def execute(self, record: RunRecord, settings: Any) -> None:
+    def execute(self, record: RunRecord, settings: Settings) -> None:
         """Run the job for ``record`` and release the run lock (taken by ``start``)."""
         console = Console(err=sys.stderr)
         try:
             result = self.runner(settings, console)
             report = result.report
+            changes: dict[str, int] = {}
+            for h in result.history.values():
+                changes[h.status] = changes.get(h.status, 0) + 1
+            recorded = self.store.get_run(record.run_id)
             record.result = {
                 "repositories_scanned": len(report.repositories),
                 "patterns_found": len(report.patterns),
                 "extraction_opportunities": len(report.opportunities),
-                "dry_run": getattr(settings, "dry_run", None),
+                "dry_run": settings.dry_run,
+                "issues": dict(result.issues.counts),
+                "changes": changes if result.history or not recorded else recorded["changes"],
             }
-            issues = getattr(result, "issues", None)
-            if issues is not None:
-                record.result["issues"] = _jsonable(getattr(issues, "counts", issues))
-            if getattr(result, "dev_nexus", None) is not None:
-                record.result["dev_nexus"] = _jsonable(result.dev_nexus)
-            history = getattr(result, "history", None) or {}
-            changes: dict[str, int] = {}
-            for h in history.values():
-                status = str(getattr(h, "status", "") or "")
-                changes[status] = changes.get(status, 0) + 1
-            recorded = self.store.get_run(record.run_id)
-            record.result["changes"] = changes if history or not recorded else recorded["changes"]
-            extra = [w for w in getattr(result, "warnings", None) or [] if w not in console.warnings]
-            console.warnings.extend(extra)
+            if result.dev_nexus is not None:
+                record.result["dev_nexus"] = result.dev_nexus.to_dict()
+            console.warnings.extend(w for w in result.warnings if w not in console.warnings)
             if self.store.report(record.run_id) is None:
                 self.store.save_report(record.run_id, report.to_dict())
             record.status = "completed"
@@ -327,20 +247,21 @@ async def _mine_request(request: Request) -> MineRequest:
 
 
 def create_app(
-    runner: Callable[..., Any] | None = None,
-    settings_factory: Callable[[MineRequest, str], Any] | None = None,
+    runner: Callable[[Settings, Console], RunResult] | None = None,
+    settings_factory: Callable[[MineRequest, str], Settings] | None = None,
     state_path: Path | None = None,
     *,
     env: Mapping[str, str] | None = None,
 ) -> FastAPI:
-    service_settings = ServiceSettings.from_env(os.environ if env is None else env)
+    environment = os.environ if env is None else env
+    service_settings = ServiceSettings.from_env(environment)
     store = StateStore(state_path or default_state_path(service_settings.cache_dir))
-    service = Service(
-        runner or run_mining,
-        settings_factory or (lambda req, run_id: mining_settings(service_settings, req, run_id)),
-        store,
-        service_settings.config_path,
-    )
+
+    def job_settings(request: MineRequest, run_id: str) -> Settings:
+        return from_service(environment, run_id=run_id, pattern_type=request.pattern_type, repos=request.repos,
+                            dry_run=request.dry_run, min_similarity=request.min_similarity)
+
+    service = Service(runner or run_job, settings_factory or job_settings, store, service_settings.config_path)
     api_token = service_settings.api_token
 
     def authorize(request: Request) -> None:

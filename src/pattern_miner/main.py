@@ -17,10 +17,10 @@ from pattern_miner.errors import PatternMinerError
 
 # command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "scan": ("pattern_miner.scan", "Find code and configuration copied across local repositories"),
+    "scan": ("pattern_miner.commands.scan", "Find code and configuration copied across local repositories"),
     "dump-tokens": ("pattern_miner.dump", "Print the normalized token stream of one file"),
-    "mine": ("pattern_miner.mine", "Scan, advise and (with --publish) ensure one GitHub issue per pattern"),
-    "action": ("pattern_miner.action", "The GitHub Action entrypoint (reads INPUT_* from the environment)"),
+    "mine": ("pattern_miner.commands.mine", "Scan, advise and (with --publish) ensure one GitHub issue per pattern"),
+    "action": ("pattern_miner.commands.action", "The GitHub Action entrypoint (reads INPUT_* from the environment)"),
 }
 
 

@@ -77,6 +77,16 @@ def _validation_summary(err: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def make_client(settings: AdviceSettings) -> anthropic.Anthropic:
+    """The Anthropic client: the key, the SDK's own retries and a timeout per request."""
+    return anthropic.Anthropic(
+        api_key=settings.api_key,
+        base_url=settings.base_url,  # None: the SDK reads ANTHROPIC_BASE_URL
+        max_retries=settings.max_retries,
+        timeout=settings.timeout,
+    )
+
+
 class ClaudeAdvisor:
     def __init__(
         self,
@@ -89,12 +99,7 @@ class ClaudeAdvisor:
         self.usage = usage
         self.warn = warn
         self.model = settings.resolved_model
-        self.client = client or anthropic.Anthropic(
-            api_key=settings.api_key,
-            base_url=settings.base_url,  # None: the SDK reads ANTHROPIC_BASE_URL
-            max_retries=settings.max_retries,
-            timeout=settings.timeout,
-        )
+        self.client = client or make_client(settings)
         self.mode = "json_schema"  # or "tool" once an endpoint rejects output_config
         self.disabled: str | None = None  # why Claude is not asked any more this run
         self.calls = 0

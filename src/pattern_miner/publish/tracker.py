@@ -6,21 +6,14 @@ applied server-side, and ``publish.issues`` decides what to do (look the marker 
 
 from __future__ import annotations
 
-import ipaddress
-import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-from github import Auth, Github, GithubException
-from github.GithubRetry import GithubRetry
+from github import Github, GithubException
 
-from pattern_miner.neterrors import describe
-from pattern_miner.publish.marker import Marker, parse_marker
+from pattern_miner.render.marker import Marker, parse_marker
 
-DEFAULT_API_URL = "https://api.github.com"
-MAX_RATE_LIMIT_WAIT = 300  # seconds: longer waits fail the call instead of stalling the job
 LABEL_COLOR = "5319e7"
 CLOCK_SLACK = 120  # seconds: our clock and GitHub's may disagree; an earlier "since" only reads more
 
@@ -47,55 +40,6 @@ class ExistingIssue:
 class TargetRepo:
     private: bool
     has_issues: bool
-
-
-def describe_github_error(exc: Exception) -> str:
-    """One short line for a failed GitHub call (never the transport's own multi-part text)."""
-    status = getattr(exc, "status", None)
-    if isinstance(status, int):
-        data = getattr(exc, "data", None)
-        message = data.get("message") if isinstance(data, dict) else None
-        text = " ".join(str(message).split())[:160] if message else ""
-        known = {401: "GitHub rejected the token", 403: "the token may not do this", 404: "not found, or the token "
-                 "cannot see it", 410: "issues are disabled in it"}
-        what = known.get(status, "GitHub refused")
-        return f"{what} ({status}{': ' + text if text and status not in (404, 410) else ''})"
-    return f"cannot reach GitHub ({describe(exc)})"
-
-
-def quiet_pygithub() -> None:
-    """PyGithub logs every 403 and retry to stderr through a handler of its own; what went wrong is ours
-    to say, once, through the Console."""
-    logging.getLogger("github").setLevel(logging.ERROR)
-
-
-def is_loopback_url(api_url: str) -> bool:
-    host = urlsplit(api_url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def github_client(token: str | None, api_url: str | None = None) -> Github:
-    """A PyGithub client whose retries cover reads only (GET/HEAD), never POST or PATCH.
-
-    GitHub asks clients to pace writes (1 s apart) and requests; an API on the loopback interface is
-    not GitHub (a proxy or a test server), so it is not paced.
-    """
-    quiet_pygithub()
-    url = (api_url or DEFAULT_API_URL).rstrip("/")
-    paced = not is_loopback_url(url)
-    retry = GithubRetry(
-        total=3,
-        backoff_factor=0.5 if paced else 0,
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        max_rate_limit_wait=MAX_RATE_LIMIT_WAIT,
-    )
-    kwargs: dict[str, Any] = {} if paced else {"seconds_between_requests": None, "seconds_between_writes": None}
-    return Github(base_url=url, auth=Auth.Token(token) if token else None, retry=retry, timeout=30, **kwargs)
 
 
 @dataclass

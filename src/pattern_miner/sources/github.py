@@ -5,10 +5,8 @@ commit of the default branch (``GET .../branches/{b}``) -> ONE recursive git tre
 paths the config wants, fetched concurrently and stored in a content-addressed cache. A repository whose
 head commit is unchanged since the cached scan costs exactly one request (the branch lookup).
 
-Retries are PyGithub's own ``GithubRetry`` (a urllib3 ``Retry``): 5xx with exponential backoff, secondary
-rate limits (403/429 + ``Retry-After``, or the documented message) and primary limits (403 "API rate
-limit exceeded" -> wait until ``x-ratelimit-reset``). ``_Retry`` only adds an injectable sleep and a cap:
-a wait longer than ``max_wait`` fails that repository instead of stalling the run.
+The client and its retry policy are ``github_api``'s: a wait longer than ``max_wait`` fails that
+repository instead of stalling the run.
 
 A repository that cannot be read becomes a ``RepoFailure`` (and a console warning); the run goes on.
 What makes every repository unreadable stops it at once, as a ``SourceError``: a rejected token (any
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
-from github import Auth, Consts, Github, GithubException, GithubRetry
+from github import Github, GithubException
 from github.GithubException import (
     RateLimitExceededExceedsMaxWait,
     RateLimitExceededException,
@@ -43,73 +41,23 @@ from github.Repository import Repository
 from pattern_miner.config import Config, OwnerSpec
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError, UsageError
+from pattern_miner.github_api import (
+    DEFAULT_API_URL,
+    DEFAULT_MAX_WAIT,
+    RETRIES,
+    WaitTooLong,
+    github_client,
+)
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
 from pattern_miner.neterrors import describe
-from pattern_miner.publish.tracker import quiet_pygithub
 from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, TreeEntry, blob_matches
 
-DEFAULT_MAX_WAIT = 600.0  # seconds: the longest rate-limit wait we sit out; beyond it the repository fails
-RETRIES = 4  # retries per request (5 attempts) for 5xx and rate limits
-BACKOFF_FACTOR = 1.0  # urllib3 backoff between 5xx retries: 0, 2, 4, 8 s
-SECONDARY_RATE_WAIT = 60.0  # GitHub's advice for a secondary limit without Retry-After: wait a minute
-PER_PAGE = 100  # the REST maximum: fewest requests when listing an owner's repositories
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 T = TypeVar("T")
 
 
-class WaitTooLong(Exception):
-    """GitHub asked us to wait longer than ``max_wait``."""
-
-    def __init__(self, wait: float) -> None:
-        super().__init__(f"GitHub asked to wait {wait:.0f}s")
-        self.wait = wait
-
-
 class _Failed(Exception):
     """A repository-level failure with a one-line reason."""
-
-
-class _Retry(GithubRetry):
-    """PyGithub's retry policy with an injectable sleep and a bound on every wait."""
-
-    def __init__(self, sleep: Callable[[float], None] = time.sleep, max_wait: float = DEFAULT_MAX_WAIT,
-                 **kwargs: Any) -> None:
-        self.sleep_fn = sleep
-        self.max_wait = max_wait
-        kwargs.setdefault("max_rate_limit_wait", max_wait)
-        kwargs.setdefault("secondary_rate_wait", min(SECONDARY_RATE_WAIT, max_wait))
-        kwargs.setdefault("status_forcelist", [*range(500, 600), 429])
-        super().__init__(**kwargs)
-
-    def new(self, **kw: Any) -> _Retry:
-        kw.update(sleep=self.sleep_fn, max_wait=self.max_wait)
-        return super().new(**kw)
-
-    def sleep(self, response: Any = None) -> None:
-        wait = self.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
-        if wait is None:
-            wait = self.get_backoff_time()
-        if wait > self.max_wait:
-            raise WaitTooLong(wait)
-        if wait > 0:
-            self.sleep_fn(wait)
-
-
-def make_github(token: str | None, base_url: str = Consts.DEFAULT_BASE_URL, *,
-                sleep: Callable[[float], None] = time.sleep, max_wait: float = DEFAULT_MAX_WAIT,
-                pool_size: int = 8,
-                seconds_between_requests: float | None = Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS) -> Github:
-    """A lazy PyGithub client (objects fetch on first use) with our retry policy."""
-    quiet_pygithub()
-    return Github(
-        base_url=base_url,
-        auth=Auth.Token(token) if token else None,
-        retry=_Retry(sleep=sleep, max_wait=max_wait, total=RETRIES, backoff_factor=BACKOFF_FACTOR),
-        per_page=PER_PAGE,
-        pool_size=pool_size,
-        seconds_between_requests=seconds_between_requests,
-        lazy=True,
-    )
 
 
 @dataclass(frozen=True)
@@ -130,11 +78,11 @@ class _Target:
 class GitHubSource:
     """``model.Source`` over the GitHub REST API."""
 
-    def __init__(self, config: Config, *, token: str | None, base_url: str = Consts.DEFAULT_BASE_URL,
+    def __init__(self, config: Config, *, token: str | None, base_url: str = DEFAULT_API_URL,
                  cache_dir: Path | None = None, console: Console | None = None,
                  repos: Sequence[str] | None = None, max_workers: int = 8, github: Github | None = None,
                  sleep: Callable[[float], None] = time.sleep, max_wait: float = DEFAULT_MAX_WAIT,
-                 seconds_between_requests: float | None = Consts.DEFAULT_SECONDS_BETWEEN_REQUESTS) -> None:
+                 paced: bool | None = None) -> None:
         self.config = config
         self.token = token
         self.console = console
@@ -142,9 +90,8 @@ class GitHubSource:
         self.max_workers = max(1, max_workers)
         self.max_wait = max_wait
         self.cache = BlobCache(cache_dir, console) if cache_dir is not None else None
-        self.github = github or make_github(token, base_url, sleep=sleep, max_wait=max_wait,
-                                            pool_size=self.max_workers,
-                                            seconds_between_requests=seconds_between_requests)
+        self.github = github or github_client(token, base_url, sleep=sleep, max_wait=max_wait,
+                                              pool_size=self.max_workers, paced=paced)
         self._failures: list[RepoFailure] = []
         self._requests = 0
         self._lock = threading.Lock()

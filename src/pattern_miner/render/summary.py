@@ -1,24 +1,56 @@
-"""The job summary (Markdown for $GITHUB_STEP_SUMMARY): patterns with links, failed repositories,
+"""The job summary (Markdown for $GITHUB_STEP_SUMMARY): patterns with their issues, failed repositories,
 skipped files, API and model usage, warnings, and in a dry run the issues that would be written.
 
-The summary of a public repository's workflow run is public: ``public=True`` keeps private repository
-names and issue bodies with private code out of it, as for issues.
+The summary of a public repository's run is public: ``public=True`` keeps private repository names and
+paths (``render.redact``), links to issues in private repositories and bodies with private code out of it.
+What the run did to issues comes as a plain ``IssuesView`` (``publish`` builds it): nothing here
+imports ``publish``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from pattern_miner.advise import ModelUsage
+from pattern_miner.advise.settings import ModelUsage
 from pattern_miner.model import Pattern, ScanReport
-from pattern_miner.publish.issues import EnsureResult, IssueSpec
-from pattern_miner.publish.markdown import code_span, md_text
-from pattern_miner.publish.redact import PrivateNames
-from pattern_miner.render import Templates
+from pattern_miner.render.markdown import code_span, md_text
+from pattern_miner.render.redact import PRIVATE_REPO, PrivateNames
+from pattern_miner.render.templates import Templates
 
 MAX_ROWS = 100  # patterns listed in the table; the JSON report has all of them
 MAX_WOULD_BE = 20  # dry run: issue bodies shown in full
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    """One of the bot's issues, where it is."""
+
+    repo: str
+    number: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class WouldBe:
+    """An issue a dry run would create or change, fully rendered."""
+
+    action: str  # create | edit | reopen
+    repo: str
+    title: str
+    body: str
+    private_content: bool = False  # shows private code (allowed only where the issue lives)
+
+
+@dataclass(frozen=True)
+class IssuesView:
+    """What the run did (or, in a dry run, would do) to issues, as the summary shows it."""
+
+    dry_run: bool = True
+    refs: Mapping[str, Sequence[IssueRef]] = field(default_factory=dict)  # pattern id -> its issues
+    planned: Mapping[str, str] = field(default_factory=dict)  # pattern id -> "create" | "skip" (no issue yet)
+    would_be: Sequence[WouldBe] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)  # created, updated, reopened, commented, closed
 
 
 @dataclass(frozen=True)
@@ -48,40 +80,36 @@ def _repos_cell(pattern: Pattern, public: bool) -> str:
     return cell.replace("|", "\\|")
 
 
-def _issue_cell(pattern: Pattern, result: EnsureResult | None, hidden: frozenset[str]) -> str:
-    if result is None:
-        return "—"
+def _issue_cell(pattern: Pattern, view: IssuesView, hidden: frozenset[str]) -> str:
     cells = []
-    for (repo, pid), issue in sorted(result.issues.items(), key=lambda kv: kv[0]):
-        if pid == pattern.id and repo in hidden:
+    for ref in sorted(view.refs.get(pattern.id, ()), key=lambda r: (r.repo, r.number)):
+        if ref.repo in hidden:
             cells.append("an issue in a private repository")
-        elif pid == pattern.id:
-            # our own issue: a number we made, linked to the html_url the API gave
-            url = issue.url if issue.url.startswith(("https://", "http://")) else ""
-            cells.append(f"[#{issue.number}]({url})" if url and " " not in url else f"#{issue.number}")
-    if not cells:
-        planned = [a.kind for a in result.actions if a.pattern_id == pattern.id and a.kind in ("create", "skip")]
-        if "create" in planned:
-            return "would create" if result.dry_run else "not created (see the warnings)"
-        return "skipped" if planned else "—"
-    return " ".join(cells)
+        else:  # our own issue: a number we made, linked to the html_url the API gave
+            url = ref.url if ref.url.startswith(("https://", "http://")) else ""
+            cells.append(f"[#{ref.number}]({url})" if url and " " not in url else f"#{ref.number}")
+    if cells:
+        return " ".join(cells)
+    planned = view.planned.get(pattern.id)
+    if planned == "create":
+        return "would create" if view.dry_run else "not created (see the warnings)"
+    return "skipped" if planned else "—"
 
 
 def render_summary(
     report: ScanReport,
     *,
-    result: EnsureResult | None,
-    specs: Sequence[IssueSpec],
+    issues: IssuesView,
     warnings: Iterable[str],
     usage: SummaryUsage,
-    dry_run: bool,
     public: bool,
     templates: Templates | None = None,
     private_targets: frozenset[str] = frozenset(),
 ) -> str:
     """``public``: the summary of a public repository's run, which anyone can read: no private
-    repository's name or path (``publish.redact``), no link to an issue in one (``private_targets``)."""
+    repository's name or path, no link to an issue in one (``private_targets``)."""
     templates = templates or Templates()
+    dry_run = issues.dry_run
     names = PrivateNames.of_report(report) if public else PrivateNames()
     hidden = private_targets if public else frozenset()
     opportunities = sorted(report.opportunities, key=lambda p: (-p.score, p.id))
@@ -92,30 +120,25 @@ def render_summary(
             "type": md_text(p.pattern_type, inline=True),
             "repos": _repos_cell(p, public),
             "similarity": f"{round(p.similarity * 100)}% ({p.confidence})",
-            "issue": _issue_cell(p, result, hidden),
+            "issue": _issue_cell(p, issues, hidden),
         })
-    counts = result.counts if result else {}
+    counts = issues.counts
     private_repos = {o.repo for p in report.patterns for o in p.occurrences if o.private}
     private_repos |= {r.name for r in report.repositories if r.private}
     private_repos |= names.repos
     failures = [
-        {"repo": "a private repository" if public and f.repo in private_repos else md_text(f.repo, inline=True, links=False),
+        {"repo": PRIVATE_REPO if public and f.repo in private_repos else md_text(f.repo, inline=True, links=False),
          "reason": md_text(f.reason, inline=True, links=False).replace("|", "\\|")}
         for f in report.failures
     ]
     skipped = sorted(report.stats.files_skipped.items()) or sorted(_count_skips(report).items())
     would_be: list[dict[str, str]] = []
-    if dry_run and result is not None:
-        planned = {(a.repo, a.pattern_id): a.kind for a in result.actions if a.kind in ("create", "edit", "reopen")}
-        for spec in specs:
-            kind = planned.get((spec.repo, spec.pattern_id))
-            if kind and len(would_be) < MAX_WOULD_BE:
-                withheld = public and (spec.private_content or spec.repo in hidden)
-                would_be.append({"action": {"create": "Create", "edit": "Update", "reopen": "Reopen"}[kind],
-                                 "repo": code_span("a private repository" if spec.repo in hidden else spec.repo),
-                                 "title": md_text(names.scrub(spec.title), inline=True),
-                                 "body": "_(withheld from this public summary: it shows private code)_"
-                                 if withheld else spec.body})
+    for w in issues.would_be[:MAX_WOULD_BE] if dry_run else ():
+        withheld = public and (w.private_content or w.repo in hidden)
+        would_be.append({"action": {"create": "Create", "edit": "Update", "reopen": "Reopen"}[w.action],
+                         "repo": code_span(PRIVATE_REPO if w.repo in hidden else w.repo),
+                         "title": md_text(names.scrub(w.title), inline=True),
+                         "body": "_(withheld from this public summary: it shows private code)_" if withheld else w.body})
     return templates.render(
         "summary.md.j2",
         dry_run=dry_run,

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from pattern_miner.model import Occurrence, Pattern
-from pattern_miner.publish.markdown import code_span, fence, link, md_text
-from pattern_miner.publish.marker import Marker
-from pattern_miner.publish.redact import PRIVATE_REPO, PrivateNames, scrub
+from pattern_miner.render.markdown import code_span, fence, link, md_text
+from pattern_miner.render.marker import Marker
+from pattern_miner.render.redact import PRIVATE_REPO, PrivateNames, scrub
+from pattern_miner.render.templates import Templates
 
 BODY_LIMIT = 65_536  # GitHub rejects longer issue and comment bodies
 TITLE_LIMIT = 256
@@ -34,27 +32,6 @@ class RenderedIssue:
     body: str
     marker: Marker
     redacted: bool = False
-
-
-class Templates:
-    """The packaged templates, overridden file by file from ``directory`` when given."""
-
-    def __init__(self, directory: str | Path | None = None) -> None:
-        loaders: list[jinja2.BaseLoader] = []
-        if directory:
-            loaders.append(jinja2.FileSystemLoader(str(directory)))
-        loaders.append(jinja2.PackageLoader("pattern_miner", "templates"))
-        self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            autoescape=False,  # values are sanitized Markdown already; HTML escaping would garble code
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-
-    def render(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(**context)
 
 
 def confidence_phrase(pattern: Pattern) -> str:

@@ -17,44 +17,19 @@ so the next run does not treat every pattern as new. A file that is not a databa
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pattern_miner.cachefs import ensure_dir, move_aside
-from pattern_miner.console import Console
-from pattern_miner.errors import PatternMinerError
 from pattern_miner.model import Pattern, ScanReport
-
-STATE_FILE = "state.sqlite3"
-SCHEMA_VERSION = 1
-KEEP_REPORTS = 20  # full reports kept for the service; older ones are pruned (history rows are kept)
+from pattern_miner.state.db import KEEP_REPORTS, STATE_FILE, Database
 
 Status = Literal["new", "grown", "shrunk", "changed", "unchanged", "resolved"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL UNIQUE, at TEXT NOT NULL,
-    pattern_type TEXT, partial INTEGER NOT NULL, repositories INTEGER NOT NULL,
-    patterns INTEGER NOT NULL, opportunities INTEGER NOT NULL, changes TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS patterns (
-    pattern_id TEXT PRIMARY KEY, pattern_type TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
-    first_seen TEXT NOT NULL, last_seen TEXT, runs_seen INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL, last_status TEXT, resolved_on TEXT,
-    repos TEXT, occurrences TEXT, content_hash TEXT, data TEXT);
-CREATE TABLE IF NOT EXISTS sightings (
-    run_seq INTEGER NOT NULL, pattern_id TEXT NOT NULL, status TEXT NOT NULL,
-    repo_count INTEGER NOT NULL, occurrences TEXT NOT NULL, PRIMARY KEY (run_seq, pattern_id));
-CREATE TABLE IF NOT EXISTS reports (run_id TEXT PRIMARY KEY, saved_at TEXT NOT NULL, data TEXT NOT NULL);
-"""
-
-
-class StateError(PatternMinerError):
-    """The state file cannot be used (newer schema, duplicate run id, unwritable)."""
 
 
 @dataclass(frozen=True)
@@ -120,101 +95,8 @@ def _as_before(row: sqlite3.Row) -> PatternHistory:
                           row["runs_seen"], (), (), len(repos), len(repos), row["title"], row["pattern_type"])
 
 
-class StateStore:
-    def __init__(self, path: Path, *, console: Console | None = None) -> None:
-        self.path = Path(path)
-        self.console = console
-        self._ready = False
-
-    # -- connection ---------------------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            ensure_dir(self.path.parent, self.console)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise StateError(f"cannot open state file {self.path}: {exc}") from None
-        conn.row_factory = sqlite3.Row
-        return conn
-
-    def _open(self) -> sqlite3.Connection:
-        """A connection to a usable store: on first use, a store that is not one (garbage, truncated, a
-        directory in its place) is moved aside with one warning and started afresh; its history then
-        comes back from the issues' markers (``seed``)."""
-        if not self._ready and self.path.is_dir() and not self.path.is_symlink():
-            self._move_aside("is a directory")
-        conn = self._connect()
-        if not self._ready:
-            try:
-                self._prepare(conn)
-            except sqlite3.DatabaseError as exc:
-                conn.close()
-                self._move_aside(f"was unreadable ({exc})")
-                conn = self._connect()
-                try:
-                    self._prepare(conn)
-                except sqlite3.DatabaseError as again:
-                    conn.close()
-                    raise StateError(f"cannot use state file {self.path}: {again}") from None
-            self._ready = True
-        return conn
-
-    def _prepare(self, conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StateError(
-                f"state file {self.path} has schema {version}; this pattern-miner reads up to {SCHEMA_VERSION}"
-            )
-        problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
-        if problems != ["ok"]:
-            raise sqlite3.DatabaseError(f"database disk image is malformed: {problems[0]}")
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.executescript(_SCHEMA)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    def _move_aside(self, why: str) -> None:
-        for suffix in ("-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        move_aside(self.path, f"{why}: the history starts afresh", self.console)
-
-    def copy_to(self, path: Path) -> None:
-        """A consistent copy of the store (recovered first if it had to be) in ``path``; nothing when
-        there is no store yet (the copy starts empty)."""
-        if not self.path.exists() and not self.path.is_symlink():
-            return
-        src = self._open()
-        dst = sqlite3.connect(path)
-        try:
-            src.backup(dst)
-        except sqlite3.Error as exc:
-            raise StateError(f"state file {self.path}: {exc}") from None
-        finally:
-            src.close()
-            dst.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        conn = self._open()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StateError(f"state file {self.path}: {exc}") from None
-        finally:
-            conn.close()
-
-    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        conn = self._open()
-        try:
-            return conn.execute(sql, tuple(params)).fetchall()
-        except sqlite3.Error as exc:
-            raise StateError(f"state file {self.path}: {exc}") from None
-        finally:
-            conn.close()
+class StateStore(Database):
+    """The history: runs, patterns as last seen, sightings, and the last reports (for the service)."""
 
     # -- public API ---------------------------------------------------------------------------
     def is_empty(self) -> bool:
@@ -451,3 +333,27 @@ class StateStore:
     def report(self, run_id: str) -> dict[str, Any] | None:
         rows = self._query("SELECT data FROM reports WHERE run_id = ?", (run_id,))
         return json.loads(rows[0]["data"]) if rows else None
+
+
+def preview_history(store: StateStore, report: ScanReport, *, run_id: str, when: datetime,
+                    pattern_type: str | None, partial: bool,
+                    seeds: Iterable[tuple[str, str, str]]) -> dict[str, PatternHistory]:
+    """This run's history as ``record`` would write it, computed in a copy of the store: the store itself
+    is written only when the run's effects are committed (never in a dry run)."""
+    workdir = Path(tempfile.mkdtemp(prefix="pattern-miner-"))
+    try:
+        copy = workdir / STATE_FILE
+        store.copy_to(copy)
+        return record(StateStore(copy, console=store.console), report, run_id=run_id, when=when,
+                      pattern_type=pattern_type, partial=partial, seeds=seeds)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def record(store: StateStore, report: ScanReport, *, run_id: str, when: datetime, pattern_type: str | None,
+           partial: bool, seeds: Iterable[tuple[str, str, str]]) -> dict[str, PatternHistory]:
+    """Record one run; a store that lost its history is first seeded from the issues' markers."""
+    seeds = list(seeds)
+    if seeds and store.is_empty():
+        store.seed(seeds)
+    return store.record_run(report, run_id=run_id, when=when, pattern_type=pattern_type, partial=partial)

@@ -96,6 +96,32 @@ def test_scan_repositories_from_config_paths(tmp_path: Path) -> None:
     assert [p["pattern_type"] for p in doc["patterns"]] == ["docker"]
 
 
+def test_the_same_path_twice_is_one_repository() -> None:
+    twice = json_scan(REPOS[0], REPOS[1], REPOS[0], REPOS[1] + "/")
+    assert twice["repositories_scanned"] == 2
+
+
+def test_root_of_repositories_is_refused_with_the_command_that_scans_them(tmp_path: Path) -> None:
+    (tmp_path / "root").mkdir()
+    a, b = two_repos(tmp_path / "root")
+    code, _, err = cli("scan", "--root", str(tmp_path / "root"))
+    assert code == 1 and one_error(err) == (
+        f"{tmp_path / 'root'}: a, b are repositories, not <owner> folders: --root DIR expects "
+        f"DIR/<owner>/<name>/; to scan each folder of {tmp_path / 'root'} as a repository, give them as paths: "
+        f"pattern-miner scan {tmp_path / 'root'}/*")
+    assert json_scan(str(a), str(b))["repositories_scanned"] == 2  # as it says
+
+
+def test_mine_reads_local_paths_from_the_config_like_scan(tmp_path: Path) -> None:
+    a, b = two_repos(tmp_path)
+    config = tmp_path / "repositories.json"
+    config.write_text(json.dumps({"repositories": [{"repo": "acme/a", "path": "a"}, {"repo": "acme/b", "path": "b"}]}))
+    code, out, err = cli("mine", "--config", str(config), "--cache-dir", str(tmp_path / "c"), "--pattern-type", "docker")
+    assert code == 0, err
+    assert "Repositories scanned" in out and "| 2 |" in out
+    assert json_scan("--config", str(config), "--pattern-type", "docker")["repositories_scanned"] == 2
+
+
 def test_json_format() -> None:
     doc = json_scan(*REPOS)
     assert doc["tool"] == "pattern-miner" and doc["repositories_scanned"] == 5

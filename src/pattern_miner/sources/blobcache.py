@@ -28,8 +28,8 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 object ids
 
 
 def git_blob_sha(data: bytes) -> str:
-    """The object id git gives ``data`` as a blob (SHA-1 repositories)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    """The object id git gives ``data`` as a blob (SHA-1 repositories): local and GitHub sources agree."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def blob_matches(sha: str, data: bytes) -> bool:
@@ -162,9 +162,6 @@ class BlobCache:
         except OSError:
             return None
         return data if blob_matches(sha, data) else None
-
-    def has_blob(self, sha: str) -> bool:
-        return self.get_blob(sha) is not None
 
     def put_blob(self, sha: str, data: bytes) -> bool:
         """Store ``data`` under ``sha``; False (nothing stored) when the bytes do not hash to ``sha``."""

@@ -8,7 +8,6 @@ too-large and unreadable files are recorded as skips as the walk reaches them.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,6 +21,7 @@ from pattern_miner.config import Config
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
+from pattern_miner.sources.blobcache import git_blob_sha
 
 # Directories that never hold the repository's own code: VCS data, dependencies, caches.
 ALWAYS_SKIPPED_DIRS = frozenset(
@@ -172,22 +172,47 @@ def _directory(path: str | os.PathLike[str]) -> Path:
 
 
 def repos_from_paths(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str, Path]]:
-    """Each PATH is one repository, named from its origin remote, else "local/<dirname>"."""
+    """Each PATH is one repository, named from its origin remote, else "local/<dirname>". A directory
+    given twice (or by two spellings) is one repository."""
     used: set[str] = set()
+    seen: set[Path] = set()
     out: list[tuple[str, Path]] = []
     for raw in paths:
         p = _directory(raw)
+        if p in seen:
+            continue
+        seen.add(p)
         name, _ = _remote_name(read_git_info(p).remote_url)
         out.append((_unique(name or f"local/{p.name or 'root'}", used), p))
     return out
 
 
+def _looks_like_a_repository(path: Path) -> bool:
+    """A checkout (``.git``), or a folder with files of its own: not an owner's folder of repositories."""
+    if (path / ".git").exists():
+        return True
+    try:
+        with os.scandir(path) as it:
+            return any(e.is_file(follow_symlinks=False) and not e.name.startswith(".") for e in it)
+    except OSError:
+        return False
+
+
 def repos_from_root(root: str | os.PathLike[str]) -> list[tuple[str, Path]]:
-    """Every ROOT/<owner>/<name>/ directory is the repository "owner/name"."""
+    """Every ROOT/<owner>/<name>/ directory is the repository "owner/name". A ROOT whose folders are
+    repositories themselves (a checkout, files of their own) is refused, saying how to scan them."""
     base = _directory(root)
+    owners = _sorted_dirs(base)
+    flat = [o.name for o in owners if _looks_like_a_repository(Path(o.path))]
+    if flat:
+        shown = ", ".join(flat[:3]) + (f" and {len(flat) - 3} more" if len(flat) > 3 else "")
+        raise SourceError(f"{os.fspath(root)}: {shown} {'is a repository' if len(flat) == 1 else 'are repositories'}, "
+                          f"not <owner> folders: --root DIR expects DIR/<owner>/<name>/; to scan each folder of "
+                          f"{os.fspath(root)} as a repository, give them as paths: pattern-miner scan "
+                          f"{os.fspath(root).rstrip('/')}/*")
     used: set[str] = set()
     out: list[tuple[str, Path]] = []
-    for owner in _sorted_dirs(base):
+    for owner in owners:
         for repo in _sorted_dirs(Path(owner.path)):
             out.append((_unique(f"{owner.name}/{repo.name}", used), Path(repo.path)))
     if not out:
@@ -205,11 +230,6 @@ def _sorted_dirs(path: Path) -> list[os.DirEntry[str]]:
 
 
 # ---- the source --------------------------------------------------------------------------------------
-
-def git_blob_sha(data: bytes) -> str:
-    """The SHA git gives this content as a blob (so local and GitHub sources agree on identity)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
-
 
 def _ignore_spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
     try:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pattern_miner.advise.prompt import (
-    DIFF_MAX_LINES,
-    EXCERPT_MAX_LINES,
-    SYSTEM_PROMPT,
-    build_prompt,
-    representative_pair,
-)
+from pattern_miner.advise.prompt import DIFF_MAX_LINES, EXCERPT_MAX_LINES, SYSTEM_PROMPT, build_prompt
 from pattern_miner.model import Occurrence, Pattern
+from pattern_miner.representative import representative_pair
 from tests.test_advise_offline import DEPLOY_A, deploy_pattern, occ, terraform_pattern
 
 
@@ -32,7 +27,7 @@ def test_the_representative_pair_is_the_most_central_copies_from_two_repositorie
     base = deploy_pattern()
     pattern = Pattern(**{**base.__dict__, "occurrences": (
         occ("acme/odd", "deploy.sh", outlier), *base.occurrences)})
-    first, second = representative_pair(pattern)
+    first, second = representative_pair(pattern.occurrences)
     assert 0 not in (first, second)
     assert second is not None
     assert pattern.occurrences[first].repo != pattern.occurrences[second].repo

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pattern_miner.advise import Component, Recommendation, TimeSavings, sanitize_recommendation
-from pattern_miner.advise.sanitize import USAGE_MAX_LINES, allowed_url, sanitize_code, sanitize_text
+from pattern_miner.advise.sanitize import USAGE_MAX_LINES, sanitize_code, sanitize_text
+from pattern_miner.links import allowed_url
 
 
 def test_mentions_are_neutralized_outside_code() -> None:

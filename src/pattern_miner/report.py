@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
-from urllib.parse import quote
 
 from pattern_miner import __version__
 from pattern_miner.model import Pattern, ScanReport
+from pattern_miner.render.markdown import link_target, md_name, visible
 
 FORMATS = ("table", "json", "markdown", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"High": "warning", "Medium": "note", "Low": "note"}
-# What a terminal acts on or a line breaks at: C0 and C1 controls, DEL, line and paragraph separators,
-# bidirectional overrides. A file name (any byte but "/" and NUL) is shown with these escaped.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-
 
 def render(report: ScanReport, fmt: str, *, with_text: bool = False, limit: int | None = None) -> str:
     if fmt == "json":
@@ -35,15 +28,6 @@ def _location(o: Any) -> str:
     return f"{o.repo}/{o.path}{span}"
 
 
-def _visible(text: str) -> str:
-    """``text`` on one line, its control characters shown as escapes (``\\x1b``, ``\\n``) instead of sent."""
-    def escape(m: re.Match[str]) -> str:
-        c = m.group()
-        return _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-
-    return _CONTROL.sub(escape, text)
-
-
 def table(report: ScanReport, *, limit: int | None = None) -> str:
     s = report.stats
     lines = [
@@ -54,7 +38,7 @@ def table(report: ScanReport, *, limit: int | None = None) -> str:
     if s.parse_fallbacks:
         lines.append(f"Compared line by line (no grammar or unparsable): {s.parse_fallbacks} files")
     for f in report.failures:
-        lines.append(f"Failed: {_visible(f.repo)}: {_visible(f.reason)}")
+        lines.append(f"Failed: {visible(f.repo)}: {visible(f.reason)}")
     if not report.patterns:
         lines.append("No patterns copied across repositories were found.")
         return "\n".join(lines) + "\n"
@@ -65,9 +49,9 @@ def table(report: ScanReport, *, limit: int | None = None) -> str:
     shown = report.patterns[:limit] if limit else report.patterns
     for rank, p in enumerate(shown, 1):
         lines.append(f"{rank:>3}  {p.confidence:10}  {p.similarity:>7.0%}  {len(p.repos):>5}  {p.lines:>5}  "
-                     f"{p.pattern_type:15}  {_visible(p.title)}  [{p.id}]")
+                     f"{p.pattern_type:15}  {visible(p.title)}  [{p.id}]")
         for o in p.occurrences:
-            lines.append(f"{'':>8}{_visible(_location(o))}")
+            lines.append(f"{'':>8}{visible(_location(o))}")
     if limit and len(report.patterns) > limit:
         lines.append(f"... and {len(report.patterns) - limit} more (use --format json for all)")
     return "\n".join(lines) + "\n"
@@ -85,43 +69,18 @@ def markdown(report: ScanReport, *, limit: int | None = None) -> str:
         out.append("|---|---|---|---|---|---|---|")
         shown = report.patterns[:limit] if limit else report.patterns
         for rank, p in enumerate(shown, 1):
-            out.append(f"| {rank} | {_md(p.title)} | {p.pattern_type} | {p.similarity:.0%} | {p.confidence} "
+            out.append(f"| {rank} | {md_name(p.title)} | {p.pattern_type} | {p.similarity:.0%} | {p.confidence} "
                        f"| {len(p.repos)} | {p.lines} |")
         for rank, p in enumerate(shown, 1):
-            out.append(f"\n## {rank}. {_md(p.title)}\n")
+            out.append(f"\n## {rank}. {md_name(p.title)}\n")
             out.append(f"`{p.id}` · {p.kind} · {p.language} · similarity {p.similarity:.0%} ({p.confidence})\n")
             for o in p.occurrences:
-                label = _md(_location(o))
-                out.append(f"- [{label}]({_url(o.url)})" if o.url else f"- {label}")
+                label = md_name(_location(o))
+                out.append(f"- [{label}]({link_target(o.url)})" if o.url else f"- {label}")
     if report.failures:
         out.append("\n## Repositories that failed\n")
-        out.extend(f"- {_md(f.repo)}: {_md(f.reason)}" for f in report.failures)
+        out.extend(f"- {md_name(f.repo)}: {md_name(f.reason)}" for f in report.failures)
     return "\n".join(out) + "\n"
-
-
-def _md(text: str) -> str:
-    """Names (and titles, whose `code spans` stay code) as Markdown on one line: nothing in them can end
-    a table cell or a line, open a link or write HTML."""
-    text = _visible(text)
-    out: list[str] = []
-    pos = 0
-    for m in _CODE_SPAN.finditer(text):
-        out.append(_md_escape(text[pos:m.start()], "\\`[]|"))
-        out.append(m.group(1) + _md_escape(m.group(2), "|") + m.group(1))  # no other escape works in code
-        pos = m.end()
-    out.append(_md_escape(text[pos:], "\\`[]|"))
-    return "".join(out)
-
-
-def _md_escape(text: str, special: str) -> str:
-    for c in special:
-        text = text.replace(c, "\\" + c)
-    return text.replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _url(url: str) -> str:
-    """A link target with everything that could end it (spaces, parentheses, "|", controls) %-encoded."""
-    return quote(url, safe=":/#?&=~+@!$,;%-._")
 
 
 def sarif(report: ScanReport) -> dict[str, Any]:

@@ -13,49 +13,16 @@ Used when there is no API key, and for any pattern Claude could not answer. It r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
 from typing import cast
 
 from pattern_miner.advise import recipes
 from pattern_miner.advise.models import Component, Recommendation, TimeSavings, UsageLanguage
+from pattern_miner.advise.recipes.base import Copies
 from pattern_miner.model import Pattern
 
-LANGUAGE_LABELS = {
-    "bash": "shell script", "dockerfile": "Dockerfile", "yaml": "YAML", "hcl": "Terraform",
-    "python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "go": "Go", "json": "JSON",
-}
 BASE_MINUTES = 10  # finding a copy to start from, wiring it into a new repository
 MINUTES_PER_LINE = 0.5  # reading, adapting and debugging one copied line
 MAX_MINUTES = 240
-
-
-@dataclass(frozen=True)
-class Copies:
-    """The pattern as the recipes see it."""
-
-    pattern: Pattern
-
-    @cached_property
-    def texts(self) -> list[str]:
-        return [o.text for o in self.pattern.occurrences]
-
-    @property
-    def n(self) -> int:
-        return len(self.pattern.occurrences)
-
-    @property
-    def language(self) -> str:
-        return self.pattern.language or (self.pattern.occurrences[0].language if self.pattern.occurrences else "")
-
-    @cached_property
-    def owner(self) -> str:
-        owners = {o.repo.split("/", 1)[0] for o in self.pattern.occurrences if "/" in o.repo}
-        return owners.pop().lower() if len(owners) == 1 else "your-org"
-
-    @property
-    def label(self) -> str:
-        return LANGUAGE_LABELS.get(self.language, self.language or "code")
 
 
 def family(pattern: Pattern) -> str:

@@ -15,12 +15,11 @@ import hashlib
 import re
 
 from pattern_miner.model import Occurrence, Pattern
+from pattern_miner.representative import representative_pair
 
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"  # 3: the representative pair is the issue excerpt's (one rule)
 
 MAX_LISTED_COPIES = 25  # copies listed by repository and path
-MAX_COMPARED = 12  # copies compared to pick the representative pair (pairwise: keep it small)
-COMPARED_LINES = 400  # lines of each copy used for that comparison (difflib is quadratic at worst)
 EXCERPT_MAX_LINES = 150
 EXCERPT_MAX_CHARS = 8_000
 DIFF_MAX_LINES = 200
@@ -71,29 +70,6 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").split("\n")
 
 
-def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, _lines(a)[:COMPARED_LINES], _lines(b)[:COMPARED_LINES]).ratio()
-
-
-def representative_pair(pattern: Pattern) -> tuple[int, int | None]:
-    """Indexes of the two copies most similar to all the others (different repositories if possible)."""
-    candidates = [i for i, o in enumerate(pattern.occurrences[:MAX_COMPARED]) if o.text.strip()]
-    if not candidates:
-        return 0, (1 if len(pattern.occurrences) > 1 else None)
-    if len(candidates) == 1:
-        return candidates[0], None
-    sims = {(i, j): _similarity(pattern.occurrences[i].text, pattern.occurrences[j].text)
-            for i in candidates for j in candidates if i < j}
-
-    def mean_sim(i: int) -> float:
-        return sum(sims[min(i, j), max(i, j)] for j in candidates if j != i) / (len(candidates) - 1)
-
-    ranked = sorted(candidates, key=lambda i: (-mean_sim(i), i))
-    first = ranked[0]
-    other_repo = [i for i in ranked[1:] if pattern.occurrences[i].repo != pattern.occurrences[first].repo]
-    return first, (other_repo or ranked[1:])[0]
-
-
 def excerpt(text: str) -> str:
     lines = _lines(text)
     out = "\n".join(lines[:EXCERPT_MAX_LINES])
@@ -126,7 +102,7 @@ def _describe(index: int, o: Occurrence) -> str:
 def build_prompt(pattern: Pattern, *, repair_note: str | None = None) -> str:
     """The user message for one pattern (with the validation errors of a rejected answer, on repair)."""
     occs = pattern.occurrences
-    first, second = representative_pair(pattern)
+    first, second = representative_pair(pattern.occurrences)
     shown = [first] + ([second] if second is not None else [])
     blocks = [excerpt(occs[i].text) if occs[i].text.strip() else "(text not available)" for i in shown]
     diff = unified_diff(occs[first], occs[second]) if second is not None else ""

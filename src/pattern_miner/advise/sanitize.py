@@ -15,10 +15,8 @@ Every recommendation (Claude's or the offline advisor's) passes through ``saniti
 
 from __future__ import annotations
 
-import re
-
 from pattern_miner.advise.models import Component, Recommendation, TimeSavings
-from pattern_miner.links import allowed_url
+from pattern_miner.render.markdown import clean_code, clean_prose
 
 # Bounds (characters) for what the issue shows.
 SUMMARY_MAX = 1200
@@ -28,64 +26,22 @@ ITEM_MAX = 400
 REASONING_MAX = 600
 USAGE_MAX_CHARS = 3000
 USAGE_MAX_LINES = 60
-LINK_REMOVED = "[link removed]"
-
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_MD_LINK = re.compile(r"(!?)\[([^\]\n]{0,300})\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>()\[\]\"'`]+")
-_EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
-_MENTION = re.compile(r"(?<![\w`/.@-])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9_.-]+)?)")
-_FENCE = re.compile(r"`{3,}|~{3,}")
-_CODE_SPAN = re.compile(r"(?<!`)(`{1,2})(?!`)([^`\n]+?)(?<!`)\1(?!`)")
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-_HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<![A-Za-z\[][^<>]*>?")
-
-
-def _filter_links(text: str) -> str:
-    def markdown_link(match: re.Match[str]) -> str:
-        bang, label, target = match.group(1), match.group(2), match.group(3)
-        if allowed_url(target):
-            return match.group(0)
-        return label if not bang else LINK_REMOVED
-
-    text = _MD_LINK.sub(markdown_link, text)
-    text = _URL.sub(lambda m: m.group(0) if allowed_url(m.group(0)) else LINK_REMOVED, text)
-    return _EMAIL.sub("[e-mail removed]", text)
-
 
 def _bound(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _prose(text: str) -> str:
-    text = _HTML_TAG.sub("", _HTML_COMMENT.sub("", text))
-    return _MENTION.sub(lambda m: f"`@{m.group(1)}`", text)
-
-
 def sanitize_text(text: str, limit: int) -> str:
-    """Prose: bounded plain text with no HTML, mentions or foreign links (inline code is kept as is:
-    GitHub renders neither HTML nor mentions inside it)."""
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    text = _filter_links(text)
-    out: list[str] = []
-    pos = 0
-    for match in _CODE_SPAN.finditer(text):
-        out.append(_prose(text[pos : match.start()]))
-        out.append(match.group(0).replace("<!--", "< !--"))
-        pos = match.end()
-    out.append(_prose(text[pos:]))
-    return _bound("".join(out), limit)
+    """Prose: bounded plain text (``render.markdown.clean_prose``)."""
+    return _bound(clean_prose(text), limit)
 
 
 def sanitize_code(text: str, max_chars: int = USAGE_MAX_CHARS, max_lines: int = USAGE_MAX_LINES) -> str:
-    """A code sketch for a fenced block: bounded, no fence breakout, no hidden markers, no foreign links."""
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
-    text = _FENCE.sub(lambda m: "'" * len(m.group(0)), text)
-    text = text.replace("<!--", "< !--").replace("-->", "-- >")
-    text = _filter_links(text).strip("\n")
-    lines = text.split("\n")
+    """A code sketch: bounded (``render.markdown.clean_code``)."""
+    lines = clean_code(text).split("\n")
     if len(lines) > max_lines:
-        text = "\n".join(lines[: max_lines - 1] + ["# …"])
+        lines = lines[: max_lines - 1] + ["# …"]
+    text = "\n".join(lines)
     return text if len(text) <= max_chars else text[:max_chars].rsplit("\n", 1)[0] + "\n# …"
 
 

@@ -16,13 +16,13 @@ from pattern_miner.render.markdown import code_span, fence, link, md_text
 from pattern_miner.render.marker import Marker
 from pattern_miner.render.redact import PRIVATE_REPO, PrivateNames, scrub
 from pattern_miner.render.templates import Templates
+from pattern_miner.representative import representative_pair
 
 BODY_LIMIT = 65_536  # GitHub rejects longer issue and comment bodies
 TITLE_LIMIT = 256
 PRIVATE_LABEL = PRIVATE_REPO
 EXCERPT_STEPS = (120, 40, 10, 0)  # excerpt lines to try, longest first, until the body fits
 COPY_STEPS = (None, 60, 20, 5)  # copies listed in full, then "and N more"
-PAIR_CANDIDATES = 12  # copies compared when choosing the two most representative ones
 
 
 @dataclass(frozen=True)
@@ -58,35 +58,13 @@ def _occurrence_view(occ: Occurrence, hidden: bool) -> dict[str, str]:
     }
 
 
-def _pair(occurrences: tuple[Occurrence, ...]) -> tuple[Occurrence, Occurrence] | None:
-    """The two most representative copies: the medoid, and the closest differing copy of another repository."""
-    cands = [o for o in occurrences if o.text.strip()][:PAIR_CANDIDATES]
-    if len(cands) < 2:
-        return None
-    lines = [o.text.splitlines() for o in cands]
-    mean = []
-    for i in range(len(cands)):
-        sims = [difflib.SequenceMatcher(None, lines[i], lines[j], autojunk=False).ratio() for j in range(len(cands)) if j != i]
-        mean.append(sum(sims) / len(sims))
-    order = sorted(range(len(cands)), key=lambda i: (-mean[i], i))
-    top = order[0]
-    first = cands[top]
-    # its partner: the closest copy that differs (a small diff reads best), else any other repository's
-    others = sorted((i for i in order[1:] if cands[i].repo != first.repo), key=lambda i: (
-        cands[i].text == first.text,
-        -difflib.SequenceMatcher(None, lines[top], lines[i], autojunk=False).ratio(),
-        i,
-    ))
-    return first, cands[others[0]] if others else cands[order[1]]
-
-
 def _excerpt(pattern: Pattern, max_lines: int) -> dict[str, str] | None:
     if max_lines <= 0:
         return None
-    pair = _pair(pattern.occurrences)
-    if pair is None:
+    first, second = representative_pair(pattern.occurrences)
+    if second is None:
         return None
-    a, b = pair
+    a, b = pattern.occurrences[first], pattern.occurrences[second]
     la, lb = f"{a.repo}/{a.path}", f"{b.repo}/{b.path}"
     diff = list(difflib.unified_diff(a.text.splitlines(), b.text.splitlines(), la, lb, lineterm="", n=3))
     if diff:

@@ -1,4 +1,9 @@
-"""Markdown for public issues from untrusted text: repository files and the model's output.
+"""The one owner of text safety: untrusted text (repository files, names, the model's output) made safe
+for where it goes — Markdown prose, a table cell, a code block, a link, a terminal.
+
+``md_text`` (prose), ``md_name`` (a name in a table or list), ``code_span``, ``fence`` and ``link`` render;
+``clean_prose`` and ``clean_code`` clean a recommendation once, as data, before it is cached or posted;
+``visible`` shows control characters as escapes (a terminal, a one-line name). What they guarantee:
 
 - no @-mentions or ``#123`` references (a zero-width joiner after ``@``/``#`` keeps them from linking),
 - no raw HTML (``<``, ``>`` and ``&`` become entities outside code),
@@ -104,3 +109,99 @@ def link(label: str, url: str | None) -> str:
         return text
     safe = quote(url, safe=":/#?&=%~+@!$,;-._")
     return f"[{text}]({safe})"
+
+
+# ---- names: a file or repository name, shown as written --------------------------------------------
+
+# What a terminal acts on or a line breaks at: C0 and C1 controls, DEL, line and paragraph separators,
+# bidirectional overrides. A file name (any byte but "/" and NUL) is shown with these escaped.
+_SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """``text`` on one line, its control characters shown as escapes (``\\x1b``, ``\\n``) instead of sent."""
+    def escape(m: re.Match[str]) -> str:
+        c = m.group()
+        return _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+    return _SHOWN.sub(escape, text)
+
+
+def md_name(text: str) -> str:
+    """A name (and a title, whose `code spans` stay code) as Markdown on one line, shown as written:
+    nothing in it can end a table cell or a line, open a link or write HTML."""
+    text = visible(text)
+    out: list[str] = []
+    pos = 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(_backslashed(text[pos:m.start()], "\\`[]|"))
+        out.append(m.group(1) + _backslashed(m.group(2), "|") + m.group(1))  # no other escape works in code
+        pos = m.end()
+    out.append(_backslashed(text[pos:], "\\`[]|"))
+    return "".join(out)
+
+
+def _backslashed(text: str, special: str) -> str:
+    for c in special:
+        text = text.replace(c, "\\" + c)
+    return no_comment(text.replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def link_target(url: str) -> str:
+    """A link target with everything that could end it (spaces, parentheses, "|", controls) %-encoded."""
+    return quote(url, safe=":/#?&=~+@!$,;%-._")
+
+
+# ---- cleaning the model's text once, as data --------------------------------------------------------
+
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_MD_LINK = re.compile(r"(!?)\[([^\]\n]{0,300})\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_ANY_URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>()\[\]\"'`]+")
+_EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+_AT_NAME = re.compile(r"(?<![\w`/.@-])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9_.-]+)?)")
+_FENCE = re.compile(r"`{3,}|~{3,}")
+_INLINE_CODE = re.compile(r"(?<!`)(`{1,2})(?!`)([^`\n]+?)(?<!`)\1(?!`)")
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<![A-Za-z\[][^<>]*>?")
+LINK_REMOVED = "[link removed]"
+
+
+def _filter_links(text: str) -> str:
+    def markdown_link(match: re.Match[str]) -> str:
+        bang, label, target = match.group(1), match.group(2), match.group(3)
+        if allowed_url(target):
+            return match.group(0)
+        return label if not bang else LINK_REMOVED
+
+    text = _MD_LINK.sub(markdown_link, text)
+    text = _ANY_URL.sub(lambda m: m.group(0) if allowed_url(m.group(0)) else LINK_REMOVED, text)
+    return _EMAIL.sub("[e-mail removed]", text)
+
+
+def _prose(text: str) -> str:
+    text = _HTML_TAG.sub("", _HTML_COMMENT.sub("", text))
+    return _AT_NAME.sub(lambda m: f"`@{m.group(1)}`", text)
+
+
+def clean_prose(text: str) -> str:
+    """Plain text with no HTML, no mentions, no foreign links, no e-mail addresses and no invisible
+    characters (inline code is kept as is: GitHub renders neither HTML nor mentions inside it)."""
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    text = _filter_links(text)
+    out: list[str] = []
+    pos = 0
+    for match in _INLINE_CODE.finditer(text):
+        out.append(_prose(text[pos : match.start()]))
+        out.append(no_comment(match.group(0)))
+        pos = match.end()
+    out.append(_prose(text[pos:]))
+    return "".join(out)
+
+
+def clean_code(text: str) -> str:
+    """A code sketch for a fenced block: no fence breakout, no hidden markers, no foreign links."""
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    "))
+    text = _FENCE.sub(lambda m: "'" * len(m.group(0)), text)
+    text = no_comment(text).replace("-->", "-- >")
+    return _filter_links(text).strip("\n")

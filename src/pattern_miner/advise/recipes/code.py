@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from pattern_miner.advise import signals
 from pattern_miner.advise.naming import is_generic, package_name, pascal, path_stem, snake
-from pattern_miner.advise.prompt import representative_pair
-from pattern_miner.advise.recipes import Plan, listing
-
-if TYPE_CHECKING:
-    from pattern_miner.advise.offline import Copies
+from pattern_miner.advise.recipes.base import Copies, Plan, listing
+from pattern_miner.representative import representative_pair
 
 _REGISTRY = {"python": "PyPI (or your internal index)", "javascript": "npm (or GitHub Packages)",
              "typescript": "npm (or GitHub Packages)", "go": "a Go module tag"}
@@ -85,7 +81,7 @@ def plan(c: Copies) -> Plan:
     if not unit:
         unit = pascal(name) if c.language == "go" else (snake(name) if lang == "python" else name.replace("-", "_"))
 
-    top, _ = representative_pair(c.pattern)
+    top, _ = representative_pair(c.pattern.occurrences)
     params, is_async, err = _signature(c, top, unit)
     label = _LABEL.get(lang, lang)
     components: list[tuple[str, str, list[int]]] = []

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from pattern_miner.advise import signals
 from pattern_miner.advise.naming import package_name, path_stem
-from pattern_miner.advise.prompt import representative_pair
-from pattern_miner.advise.recipes import Plan, listing
-
-if TYPE_CHECKING:
-    from pattern_miner.advise.offline import Copies
+from pattern_miner.advise.recipes.base import Copies, Plan, listing
+from pattern_miner.representative import representative_pair
 
 MAX_VALUES = 6
 _YAML_KEY = re.compile(r"^([A-Za-z_][\w.-]*):\s*(.*?)\s*$", re.M)
@@ -33,7 +29,7 @@ def plan(c: Copies) -> Plan:
     name = package_name(stem, "config", fallback="shared-config")
     components = [(f"`{key}`", f"Setting present in {len(where)} of the {c.n} copies.", where)
                   for key, where in signals.shared(top_keys, minimum=1.0)[:6]]
-    top, _ = representative_pair(c.pattern)
+    top, _ = representative_pair(c.pattern.occurrences)
     values = [dict(pairs) for pairs in per_copy]
     rep = values[top] if values else {}
     differing = [k for k in rep if rep[k] and all(k in v for v in values) and len({v[k] for v in values}) > 1]

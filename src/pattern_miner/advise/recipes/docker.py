@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pattern_miner.advise import signals
 from pattern_miner.advise.knowledge import BASE_IMAGES
 from pattern_miner.advise.naming import package_name
-from pattern_miner.advise.prompt import representative_pair
-from pattern_miner.advise.recipes import Plan, listing
-
-if TYPE_CHECKING:
-    from pattern_miner.advise.offline import Copies
+from pattern_miner.advise.recipes.base import Copies, Plan, listing
+from pattern_miner.representative import representative_pair
 
 MAX_SPECIFIC_LINES = 8
 
@@ -60,7 +55,7 @@ def plan(c: Copies) -> Plan:
         if group and group[0] not in components:
             components[group[0]] = (group[1], where)
 
-    top, _ = representative_pair(c.pattern)
+    top, _ = representative_pair(c.pattern.occurrences)
     rep_lines = per_copy[top] if per_copy else []
     specific = [line for line in rep_lines if line not in shared_set and not line.upper().startswith("FROM ")]
     image = f"ghcr.io/{c.owner}/{name}:1"

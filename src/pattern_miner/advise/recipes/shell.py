@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from pattern_miner.advise import signals
 from pattern_miner.advise.knowledge import COMMANDS, lookup
 from pattern_miner.advise.naming import is_generic, package_name, path_stem, snake, words
-from pattern_miner.advise.prompt import representative_pair
-from pattern_miner.advise.recipes import Plan, listing
-
-if TYPE_CHECKING:
-    from pattern_miner.advise.offline import Copies
+from pattern_miner.advise.recipes.base import Copies, Plan, listing
+from pattern_miner.representative import representative_pair
 
 MAX_ARGS = 5
 _SECRET = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|CREDENTIAL")
@@ -66,7 +62,7 @@ def plan(c: Copies) -> Plan:
     for func, where in signals.shared([signals.shell_functions(t) for t in c.texts], minimum=0.5):
         components.append((f"`{func}()`", f"Shell function defined in {len(where)} of the {c.n} copies.", where))
 
-    top, _ = representative_pair(c.pattern)
+    top, _ = representative_pair(c.pattern.occurrences)
     rep = c.pattern.occurrences[top] if c.pattern.occurrences else None
     deploys = any(cmd.split()[-1] in ("deploy", "apply", "upgrade", "submit") or "deploy" in cmd
                   for cmds in per_copy for cmd in cmds) or c.pattern.pattern_type == "deployment"

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pattern_miner.advise import signals
 from pattern_miner.advise.naming import package_name, path_stem, snake
-from pattern_miner.advise.prompt import representative_pair
-from pattern_miner.advise.recipes import Plan, listing
-
-if TYPE_CHECKING:
-    from pattern_miner.advise.offline import Copies
+from pattern_miner.advise.recipes.base import Copies, Plan, listing
+from pattern_miner.representative import representative_pair
 
 MAX_INPUTS = 6
 _META_ARGS = {"count", "for_each", "depends_on", "provider", "lifecycle", "source", "version"}
@@ -54,7 +49,7 @@ def plan(c: Copies) -> Plan:
 
     # module inputs: arguments every copy sets, whose values differ between copies
     attrs = [signals.terraform_attributes(t) for t in c.texts]
-    top, _ = representative_pair(c.pattern)
+    top, _ = representative_pair(c.pattern.occurrences)
     rep = attrs[top] if attrs else {}
     common = [k for k in rep if k not in _META_ARGS and all(k in a for a in attrs)]
     differing = [k for k in common if len({a[k] for a in attrs}) > 1] or common

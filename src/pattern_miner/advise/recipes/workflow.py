@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from pattern_miner.advise import signals
 from pattern_miner.advise.knowledge import ACTIONS, COMMANDS, lookup
 from pattern_miner.advise.naming import is_generic, package_name, path_stem, words
-from pattern_miner.advise.prompt import representative_pair
-from pattern_miner.advise.recipes import Plan, listing
-
-if TYPE_CHECKING:
-    from pattern_miner.advise.offline import Copies
+from pattern_miner.advise.recipes.base import Copies, Plan, listing
+from pattern_miner.representative import representative_pair
 
 MAX_INPUTS = 6
 
@@ -52,7 +48,7 @@ def plan(c: Copies) -> Plan:
     base = _base_name(c, actions, commands)
     suffix = "action" if step_kind else "workflow"
     name = base if base.endswith(suffix) else package_name(base, suffix)
-    top, _ = representative_pair(c.pattern)
+    top, _ = representative_pair(c.pattern.occurrences)
     rep_text = c.texts[top] if c.texts else ""
     inputs = _inputs(c, rep_text)
     secrets = sorted({s for t in c.texts for s in signals.expressions(t, "secrets") if s != "GITHUB_TOKEN"})

@@ -187,13 +187,19 @@ def repos_from_paths(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str,
     return out
 
 
+# Files found at the top of a repository, and not in a folder of repositories (which may hold a README).
+REPOSITORY_MARKERS = frozenset({
+    ".git", ".gitignore", "package.json", "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt",
+    "go.mod", "Cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "Gemfile", "composer.json",
+    "Dockerfile", "Makefile", "main.tf", "action.yml", ".github",
+})
+
+
 def _looks_like_a_repository(path: Path) -> bool:
-    """A checkout (``.git``), or a folder with files of its own: not an owner's folder of repositories."""
-    if (path / ".git").exists():
-        return True
+    """A checkout, or a folder with what a repository has at its top: not an owner's folder of them."""
     try:
         with os.scandir(path) as it:
-            return any(e.is_file(follow_symlinks=False) and not e.name.startswith(".") for e in it)
+            return any(e.name in REPOSITORY_MARKERS for e in it)
     except OSError:
         return False
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from pattern_miner.console import Console
 from pattern_miner.errors import ConfigError
-from pattern_miner.globs import Glob, GlobError, GlobSet
+from pattern_miner.globs import GlobSet
+from pattern_miner.schema import Bool, Checker, GlobStr, ListOf, MapOf, Num, Obj, OneOf, Str, join_path
 
 __all__ = [
     "BUILTIN_TYPES",
@@ -124,54 +124,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 )
 
 
-# ---- the schema, as data -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Str:
-    what: str = "a string"
-    regex: str | None = None  # must match in full
-
-
-@dataclass(frozen=True)
-class GlobStr:
-    what: str = "a glob pattern"
-
-
-@dataclass(frozen=True)
-class OneOf:
-    choices: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Num:
-    integer: bool = False
-    lo: float | None = None
-    hi: float | None = None
-
-
-@dataclass(frozen=True)
-class Bool:
-    pass
-
-
-@dataclass(frozen=True)
-class ListOf:
-    item: Any
-    non_empty: bool = False
-
-
-@dataclass(frozen=True)
-class Obj:
-    fields: dict[str, Any]
-    required: tuple[str, ...] = ()
-    shorthand: str | None = None  # a plain string stands for {shorthand: string}
-
-
-@dataclass(frozen=True)
-class MapOf:
-    key: Str
-    value: Any
-
+# ---- the schema, as data (checked by ``schema.Checker``) ------------------------------------------
 
 OWNER_RE = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
 REPO_RE = OWNER_RE + r"/(?!\.\.?$)[A-Za-z0-9_.-]{1,100}"
@@ -221,109 +174,6 @@ def _schema(types: tuple[str, ...]) -> Obj:
             "min_duplicated_lines": Num(integer=True, lo=0),
         }
     )
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key):
-        return f"{path}.{key}" if path else key
-    return f"{path}[{json.dumps(key)}]"
-
-
-class _Checker:
-    """Walks a parsed JSON document against the schema: returns it, raises on the first error."""
-
-    def __init__(self, file: str, console: Console | None) -> None:
-        self.file = file
-        self.console = console
-
-    def fail(self, path: str, message: str) -> NoReturn:
-        raise ConfigError(f"{self.file}: at {path or 'top level'}: {message}")
-
-    def expected(self, path: str, what: str, value: Any) -> NoReturn:
-        self.fail(path, f"expected {what} but got {_describe(value)}")
-
-    def check(self, value: Any, spec: Any, path: str) -> Any:
-        if isinstance(spec, Obj):
-            if spec.shorthand and isinstance(value, str):
-                return self.check({spec.shorthand: value}, spec, path)
-            if not isinstance(value, dict):
-                shorthand = f" or a string ({spec.shorthand})" if spec.shorthand else ""
-                self.expected(path, f"an object{shorthand}", value)
-            for key in spec.required:
-                if key not in value:
-                    self.fail(path, f'missing required key "{key}"')
-            out = {}
-            for key, item in value.items():
-                if key in spec.fields:
-                    out[key] = self.check(item, spec.fields[key], _join(path, key))
-                else:
-                    self.warn(_join(path, key), "unknown key (ignored)")
-            return out
-        if isinstance(spec, MapOf):
-            if not isinstance(value, dict):
-                self.expected(path, "an object", value)
-            for key in value:
-                self.check(key, spec.key, _join(path, key))
-            return {k: self.check(v, spec.value, _join(path, k)) for k, v in value.items()}
-        if isinstance(spec, ListOf):
-            if not isinstance(value, list):
-                self.expected(path, "a list", value)
-            if spec.non_empty and not value:
-                self.fail(path, "expected a non-empty list but got an empty one")
-            return [self.check(v, spec.item, _join(path, i)) for i, v in enumerate(value)]
-        if isinstance(spec, Str):
-            if not isinstance(value, str) or (spec.regex and not re.fullmatch(spec.regex, value)):
-                self.expected(path, spec.what, value)
-            return value
-        if isinstance(spec, GlobStr):
-            if not isinstance(value, str):
-                self.expected(path, spec.what, value)
-            try:
-                Glob(value, allow_negation=True)
-            except GlobError as exc:
-                self.fail(path, f"expected {spec.what} but got {_describe(value)} ({exc})")
-            return value
-        if isinstance(spec, OneOf):
-            if not isinstance(value, str) or value not in spec.choices:
-                self.expected(path, "one of " + ", ".join(spec.choices), value)
-            return value
-        if isinstance(spec, Num):
-            return self._number(value, spec, path)
-        if isinstance(spec, Bool):
-            if not isinstance(value, bool):
-                self.expected(path, "true or false", value)
-            return value
-        raise TypeError(f"unknown schema node {spec!r}")
-
-    def _number(self, value: Any, spec: Num, path: str) -> Any:
-        kind = "an integer" if spec.integer else "a number"
-        ok_type = isinstance(value, int) if spec.integer else isinstance(value, int | float)
-        if isinstance(value, bool) or not ok_type:
-            self.expected(path, kind, value)
-        if spec.lo is not None and spec.hi is not None and not spec.lo <= value <= spec.hi:
-            self.expected(path, f"{kind} from {spec.lo:g} to {spec.hi:g}", value)
-        if spec.lo is not None and value < spec.lo:
-            self.expected(path, f"{kind} of at least {spec.lo:g}", value)
-        return value
-
-    def warn(self, path: str, message: str) -> None:
-        if self.console is not None:
-            self.console.warn(f"{self.file}: at {path}: {message}")
 
 
 # ---- the records ----------------------------------------------------------------------------------
@@ -479,7 +329,7 @@ def _build(raw: Any, name: str, base: Path, console: Console | None) -> Config:
     file_names = list(file_types) if isinstance(file_types, dict) else []
     known = [n for n in file_names if n != "code"]
     known += [n for n in builtins if n not in known and n != "code"] + ["code"]
-    checker = _Checker(name, console)
+    checker = Checker(name, console)
     doc = checker.check(raw, _schema(tuple(known)), "")
 
     types: dict[str, PatternType] = {}
@@ -487,7 +337,7 @@ def _build(raw: Any, name: str, base: Path, console: Console | None) -> Config:
         base_type = builtins.get(tname)
         if base_type is None:
             if "file_patterns" not in entry:
-                checker.fail(_join("pattern_types", tname), 'missing required key "file_patterns" (a new pattern type needs them)')
+                checker.fail(join_path("pattern_types", tname), 'missing required key "file_patterns" (a new pattern type needs them)')
             base_type = PatternType(tname, "", (), 0.75, "medium")
         types[tname] = PatternType(
             name=tname,

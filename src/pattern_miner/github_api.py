@@ -19,7 +19,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from github import Auth, Github, GithubRetry
+import requests
+from github import Auth, Github, GithubException, GithubRetry
+from github.GithubException import (
+    RateLimitExceededExceedsMaxWait,
+    RateLimitExceededException,
+    UnknownObjectException,
+)
 
 from pattern_miner.neterrors import describe
 
@@ -116,3 +122,41 @@ def describe_github_error(exc: Exception) -> str:
         return f"{what} ({status}{': ' + text if text and status not in (404, 410) else ''})"
     return f"cannot reach GitHub ({describe(exc)})"
 
+
+def why_it_failed(exc: Exception, max_wait: float = DEFAULT_MAX_WAIT) -> str:
+    """Why reading a repository failed, in one line."""
+    if isinstance(exc, WaitTooLong | RateLimitExceededExceedsMaxWait):
+        wait = exc.wait if isinstance(exc, WaitTooLong) else (getattr(exc, "wait", None) or 0)
+        return f"rate limited: GitHub asked to wait {wait:.0f}s, more than the {max_wait:.0f}s allowed"
+    if isinstance(exc, RateLimitExceededException):
+        return f"rate limited ({exc.status}): {one_line_message(exc)}"
+    if isinstance(exc, UnknownObjectException):
+        return "not found, or the token cannot read it (404)"
+    if isinstance(exc, GithubException):
+        return f"GitHub answered {exc.status}: {one_line_message(exc)}"
+    if isinstance(exc, requests.exceptions.RetryError):
+        return f"GitHub kept failing with server errors; gave up after {RETRIES + 1} attempts"
+    if isinstance(exc, requests.exceptions.RequestException):
+        return f"cannot reach GitHub ({describe(exc)})"
+    if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
+        return f"malformed response from GitHub ({type(exc).__name__})"
+    return f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))}"
+
+
+def unreachable(exc: Exception) -> bool:
+    """A failure to connect at all (refused, DNS, TLS, timeouts), after the retries: not an HTTP answer."""
+    if isinstance(exc, requests.exceptions.RetryError):
+        return False  # the server answered, with 5xx
+    return isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout)
+
+
+def one_line_message(exc: GithubException) -> str:
+    """GitHub's own message of an error answer, on one bounded line."""
+    data = exc.data
+    message = data.get("message") if isinstance(data, dict) else data
+    return _one_line(str(message or exc.message or ""))
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -28,11 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import requests
 from github import Github, GithubException
 from github.GithubException import (
-    RateLimitExceededExceedsMaxWait,
-    RateLimitExceededException,
     UnknownObjectException,
 )
 from github.PaginatedList import PaginatedList
@@ -44,12 +41,12 @@ from pattern_miner.errors import SourceError, UsageError
 from pattern_miner.github_api import (
     DEFAULT_API_URL,
     DEFAULT_MAX_WAIT,
-    RETRIES,
-    WaitTooLong,
     github_client,
+    one_line_message,
+    unreachable,
+    why_it_failed,
 )
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
-from pattern_miner.neterrors import describe
 from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, TreeEntry, blob_matches
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -157,11 +154,11 @@ class GitHubSource:
             result = work(*args)
         except GithubException as exc:
             if exc.status == 401:  # "Bad credentials", "Requires authentication", an expired token ...
-                raise SourceError(f"GitHub rejected the token (401 {_message(exc) or 'Unauthorized'})") from None
+                raise SourceError(f"GitHub rejected the token (401 {one_line_message(exc) or 'Unauthorized'})") from None
             self._fail(name, self._reason(exc))
             return None
         except Exception as exc:  # one repository (or owner) must never stop the run
-            if _unreachable(exc) and not self._reached:
+            if unreachable(exc) and not self._reached:
                 raise SourceError(f"cannot reach the GitHub API at {self.base_url}: {self._reason(exc)}") from None
             self._fail(name, self._reason(exc))
             return None
@@ -361,31 +358,7 @@ class GitHubSource:
         return data
 
     def _reason(self, exc: Exception) -> str:
-        if isinstance(exc, _Failed):
-            return str(exc)
-        if isinstance(exc, WaitTooLong | RateLimitExceededExceedsMaxWait):
-            wait = exc.wait if isinstance(exc, WaitTooLong) else (getattr(exc, "wait", None) or 0)
-            return f"rate limited: GitHub asked to wait {wait:.0f}s, more than the {self.max_wait:.0f}s allowed"
-        if isinstance(exc, RateLimitExceededException):
-            return f"rate limited ({exc.status}): {_message(exc)}"
-        if isinstance(exc, UnknownObjectException):
-            return "not found, or the token cannot read it (404)"
-        if isinstance(exc, GithubException):
-            return f"GitHub answered {exc.status}: {_message(exc)}"
-        if isinstance(exc, requests.exceptions.RetryError):
-            return f"GitHub kept failing with server errors; gave up after {RETRIES + 1} attempts"
-        if isinstance(exc, requests.exceptions.RequestException):
-            return f"cannot reach GitHub ({describe(exc)})"
-        if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
-            return f"malformed response from GitHub ({type(exc).__name__})"
-        return f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))}"
-
-
-def _unreachable(exc: Exception) -> bool:
-    """A failure to connect at all (refused, DNS, TLS, timeouts), after the retries: not an HTTP answer."""
-    if isinstance(exc, requests.exceptions.RetryError):
-        return False  # the server answered, with 5xx
-    return isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout)
+        return str(exc) if isinstance(exc, _Failed) else why_it_failed(exc, self.max_wait)
 
 
 def _meta(repo: Repository) -> _Meta:
@@ -405,14 +378,3 @@ def _sha(value: Any, what: str) -> str:
     if not isinstance(value, str) or not _SHA.fullmatch(value):
         raise _Failed(f"malformed response from GitHub: bad {what}")
     return value
-
-
-def _message(exc: GithubException) -> str:
-    data = exc.data
-    message = data.get("message") if isinstance(data, dict) else data
-    return _one_line(str(message or exc.message or ""))
-
-
-def _one_line(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

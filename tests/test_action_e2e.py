@@ -455,6 +455,26 @@ def test_a_rate_limit_on_creating_issues_leaves_the_rest_for_the_next_run(fake: 
     assert len({parse_marker(i["body"]).id for i in hub_issues(fake)}) == len(hub_issues(fake))
 
 
+def test_twelve_repositories_cost_few_requests_each(fake: FakeGitHub, tmp_path: Path) -> None:
+    """A first run reads each repository's archive (not every blob); an unchanged re-run asks for each
+    repository's branch and little else."""
+    repos = [f"acme/svc-{i:02d}" for i in range(12)]
+    for n, name in enumerate(repos):
+        files = {f"src/module_{k}.py": f"def handler_{k}(event):\n    return {{'n': {n * 100 + k}}}\n" for k in range(36)}
+        files.update({"deploy.sh": DEPLOY, "Dockerfile": DOCKERFILE, "src/__init__.py": ""})
+        fake.add_repo(name, files)
+    ws = workspace(tmp_path, repos)
+    fake.clear_requests()
+    first = run_action(fake, ws, 1)
+    assert first.code == 0 and first.outputs["repositories-scanned"] == "12", first.stdout
+    assert len(fake.requests) <= 5 * 12, len(fake.requests)
+    assert not fake.requests_to("GET", r"/repos/[^/]+/[^/]+/git/blobs/.+")
+    fake.clear_requests()
+    second = run_action(fake, ws, 2)
+    assert second.code == 0 and writes(fake) == []
+    assert len(fake.requests) <= 1.5 * 12, [f"{r.method} {r.path}" for r in fake.requests]
+
+
 def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: Path) -> None:
     repos = ["acme/api", "acme/web"]
     seed_copies(fake, repos)

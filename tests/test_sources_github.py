@@ -396,3 +396,48 @@ def test_github_unreachable_is_a_short_reason() -> None:
     with pytest.raises(SourceError) as raised:  # nothing was ever reached: the run stops at once
         scan(source)
     assert str(raised.value) == f"cannot reach the GitHub API at {closed}: cannot reach GitHub (connection refused)"
+
+
+def api_requests(fake: FakeGitHub, repo: str) -> list[str]:
+    return [f"{r.method} {r.path}" for r in fake.requests if r.path.startswith(f"/repos/{repo}")]
+
+
+def test_a_first_scan_reads_the_archive_not_every_blob(fake: FakeGitHub, tmp_path: Path) -> None:
+    files: dict[str, Any] = {f"deploy/step{i}.sh": DEPLOY + f"echo {i}\n" for i in range(12)}
+    files.update({"app/__init__.py": "", "bin/run.sh": "#!/bin/sh\nexec app\n", "link.sh": Symlink("bin/run.sh")})
+    fake.add_repo("acme/api", files, private=True)
+    source = make_source(fake, explicit("acme/api"), cache_dir=tmp_path)
+    [snapshot] = scan(source).values()
+    got = {f.path: f.data for f in snapshot.files}
+    assert got == {p: v.encode() for p, v in files.items() if isinstance(v, str)}
+    assert [s.reason for s in snapshot.skips if s.path == "link.sh"] == ["symlink"]
+    assert blob_requests(fake) == [] and len(fake.downloads) == 1 and fake.downloads[0].status == 200
+    assert len(api_requests(fake, "acme/api")) == 4  # the repository, its branch, its tree, the archive link
+    fake.clear_requests()
+    scan(make_source(fake, explicit("acme/api"), cache_dir=tmp_path))
+    assert api_requests(fake, "acme/api") == ["GET /repos/acme/api/branches/main"]  # unchanged: one request
+    fake.set_file("acme/api", "deploy/step3.sh", DEPLOY + "echo changed\n")
+    fake.clear_requests()
+    [again] = scan(make_source(fake, explicit("acme/api"), cache_dir=tmp_path)).values()
+    assert len(api_requests(fake, "acme/api")) == 3 and len(blob_requests(fake)) == 1  # a small change: one blob
+    assert {f.path: f.data for f in again.files}["deploy/step3.sh"] == (DEPLOY + "echo changed\n").encode()
+
+
+def test_a_file_the_archive_holds_differently_is_read_as_a_blob(fake: FakeGitHub) -> None:
+    files = {f"s{i}.sh": DEPLOY + f"echo {i}\n" for i in range(5)}
+    fake.add_repo("acme/api", files)
+    fake.archive_rewrites["s2.sh"] = b"version https://git-lfs.github.com/spec/v1\noid sha256:00\n"
+    [snapshot] = scan(make_source(fake, explicit("acme/api"))).values()
+    assert {f.path: f.data for f in snapshot.files} == {p: v.encode() for p, v in files.items()}
+    assert blob_requests(fake) == [git_blob_sha(files["s2.sh"].encode())]
+
+
+def test_an_archive_that_fails_falls_back_to_blobs(fake: FakeGitHub) -> None:
+    files = {f"s{i}.sh": DEPLOY + f"echo {i}\n" for i in range(5)}
+    fake.add_repo("acme/api", files)
+    fake.fail("GET", "/_codeload/.*", 502)
+    err = io.StringIO()
+    source = make_source(fake, explicit("acme/api"), console=Console(io.StringIO(), err))
+    [snapshot] = scan(source).values()
+    assert len(snapshot.files) == 5 and len(blob_requests(fake)) == 5 and source.failures == []
+    assert "the archive could not be read" in err.getvalue()

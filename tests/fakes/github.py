@@ -14,6 +14,10 @@ What it models (the documented wire format, close enough for PyGithub 2.10.0 unm
   labels and ``/search/issues``;
 - ``Link`` pagination (``per_page``/``page``), ETag + ``If-None-Match`` -> 304, ``x-ratelimit-*`` on
   every response (running out gives the documented primary-limit 403);
+- repository archives: ``GET /repos/{o}/{r}/tarball/{ref}`` answers 302 to a download (``/_codeload/...``,
+  a short-lived token in the URL for a private repository) that is not counted against the rate limit
+  and serves a real tar.gz as ``git archive`` writes it (``{owner}-{repo}-{sha7}/`` prefix, a pax
+  header with the commit id, symlinks as links, no submodules);
 - faults: ``fail(method, path_regex, status, ...)`` answers the next matching requests with an error
   (or any body, e.g. malformed JSON); ``after_effect=True`` performs the request first.
 
@@ -24,9 +28,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import itertools
 import json
 import re
+import tarfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -184,7 +190,10 @@ class FakeGitHub:
     def __init__(self, *, login: str = "pm-bot", token: str = "t") -> None:
         self.state = State()
         self.state.rate_reset = int(time.time()) + 3600
-        self.requests: list[Request] = []
+        self.requests: list[Request] = []  # API requests
+        self.downloads: list[Request] = []  # archive downloads (not the API: not rate limited)
+        self.archive_tokens: set[str] = set()
+        self.archive_rewrites: dict[str, bytes] = {}  # path -> what the archive holds instead (LFS, export-subst)
         self.faults: list[Fault] = []
         self.lock = threading.RLock()
         self._ids = itertools.count(1000)
@@ -460,6 +469,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         request = Request(self.command, path, query, None, headers)
+        if path.startswith("/_codeload/"):
+            self._codeload(request)
+            return
         with fake.lock:
             fake.requests.append(request)
             fault = next((f for f in fake.faults
@@ -480,6 +492,31 @@ class _Handler(BaseHTTPRequestHandler):
                 payload = fault.body if fault.body is not None else HttpError(fault.status).payload
             request.status = status
             self._respond(request, status, payload, extra)
+
+    def _codeload(self, request: Request) -> None:
+        """An archive download: not the API (no rate limit, no auth header; a private one needs the
+        token its link carries)."""
+        fake = self.fake
+        with fake.lock:
+            fake.downloads.append(request)
+            fault = next((f for f in fake.faults if f.times > 0 and re.fullmatch(f.path_regex, request.path)), None)
+            if fault is not None:
+                fault.times -= 1
+            m = re.fullmatch(r"/_codeload/([^/]+)/([^/]+)/legacy\.tar\.gz/([0-9a-f]+)", request.path)
+            repo = fake.state.repos.get(f"{m.group(1)}/{m.group(2)}".lower()) if m else None
+            ok = repo is not None and m is not None and m.group(3) in fake.state.commits and (
+                not repo.private or request.query.get("token") in fake.archive_tokens)
+            body = _archive(fake, repo, m.group(3)) if ok and repo is not None and m is not None else b"Not Found"
+        status = fault.status if fault is not None else (200 if ok else 404)
+        if fault is not None:
+            body = fault.body if isinstance(fault.body, bytes) else b"error"
+        request.status = status
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-gzip" if status == 200 else "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _respond(self, request: Request, status: int, payload: Any, extra: dict[str, str]) -> None:
         fake = self.fake
@@ -856,6 +893,42 @@ def _tree(ctx: _Ctx, owner: str, name: str, ref: str) -> Any:
     return {"sha": tree_sha, "url": f"{api}/git/trees/{tree_sha}", "tree": entries, "truncated": truncated}
 
 
+def _tarball(ctx: _Ctx, owner: str, name: str, ref: str = "") -> Any:
+    """GET /repos/{o}/{r}/tarball[/{ref}]: 302 to the download (the API request is counted; it is not)."""
+    repo = ctx.repo(owner, name)
+    commit = _resolve(ctx, repo, ref or repo.default_branch)
+    url = f"{ctx.base}/_codeload/{repo.full_name}/legacy.tar.gz/{commit.sha}"
+    if repo.private:
+        token = f"ARCH{next(ctx.fake._ids)}"
+        ctx.fake.archive_tokens.add(token)
+        url += f"?token={token}"
+    return 302, b"", {"Location": url}
+
+
+def _archive(fake: FakeGitHub, repo: FakeRepo, sha: str) -> bytes:
+    """The commit's tree as ``git archive --format=tar.gz`` writes it."""
+    state = fake.state
+    prefix = f"{repo.full_name.replace('/', '-')}-{sha[:7]}/"
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": sha}) as tar:
+        root = tarfile.TarInfo(prefix.rstrip("/"))
+        root.type = tarfile.DIRTYPE
+        tar.addfile(root)
+        for mode, kind, path, blob in _walk(state, state.commits[sha].tree, "", True):
+            info = tarfile.TarInfo(prefix + path)
+            if kind == "tree":
+                info.type = tarfile.DIRTYPE
+                tar.addfile(info)
+            elif kind == "blob" and mode == "120000":
+                info.type, info.linkname = tarfile.SYMTYPE, state.blobs[blob].decode()
+                tar.addfile(info)
+            elif kind == "blob":
+                data = fake.archive_rewrites.get(path, state.blobs[blob])
+                info.size, info.mode = len(data), 0o755 if mode == "100755" else 0o644
+                tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
 def _b64(data: bytes) -> str:
     text = base64.b64encode(data).decode()
     return "".join(text[i:i + 60] + "\n" for i in range(0, len(text), 60))
@@ -1097,6 +1170,8 @@ def _routes(fake: FakeGitHub) -> list[Route]:
         ("GET", repo + r"/commits/([^/]+)", _commit),
         ("GET", repo + r"/git/trees/([^/]+)", _tree),
         ("GET", repo + r"/git/blobs/([^/]+)", _blob),
+        ("GET", repo + r"/tarball", _tarball),
+        ("GET", repo + r"/tarball/(.+)", _tarball),
         ("GET", repo + r"/contents", _contents),
         ("GET", repo + r"/contents/(.+)", _contents),
         ("GET", repo + r"/issues", _list_issues),

@@ -20,6 +20,7 @@ import base64
 import binascii
 import fnmatch
 import re
+import tarfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import requests
 from github import Github, GithubException
 from github.GithubException import (
     UnknownObjectException,
@@ -47,10 +49,15 @@ from pattern_miner.github_api import (
     why_it_failed,
 )
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
+from pattern_miner.neterrors import describe
 from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, TreeEntry, blob_matches
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 T = TypeVar("T")
+
+
+BLOBS_AT_MOST = 2  # missing files fetched blob by blob; more come from one archive of the commit
+ARCHIVE_TIMEOUT = 120  # seconds without a byte of the archive before the download fails
 
 
 class _Failed(Exception):
@@ -245,7 +252,7 @@ class GitHubSource:
             entries = self._tree(repo, commit, tree)
         record = RepoRecord(meta.name, commit, tree, meta.private, meta.html_url, meta.default_branch, entries)
         listing, tree_skips = self._select(entries, target.scan_patterns)
-        contents = self._contents(repo, listing)
+        contents = self._contents(repo, commit, listing)
         if self.cache:
             self._keep(self.cache.put_repo, record)
         info = RepoInfo(meta.name, commit, meta.private, meta.html_url, meta.default_branch, target.scan_patterns)
@@ -327,8 +334,10 @@ class GitHubSource:
                 listing.append(CachedFile(entry.path, entry.sha, types))
         return listing, skips
 
-    def _contents(self, repo: Repository, listing: Iterable[CachedFile]) -> dict[str, bytes]:
-        """Blob bytes by SHA: from the cache when there, else fetched ``max_workers`` at a time."""
+    def _contents(self, repo: Repository, commit: str, listing: Iterable[CachedFile]) -> dict[str, bytes]:
+        """Blob bytes by SHA: from the cache when there; else, for more than BLOBS_AT_MOST of them, from the
+        commit's archive (one request; the download is not counted against the rate limit); whatever is
+        still missing (the archive may differ from git: LFS, export attributes) blob by blob."""
         contents: dict[str, bytes] = {}
         for item in listing:
             if item.sha not in contents and self.cache is not None:
@@ -336,11 +345,41 @@ class GitHubSource:
                 if data is not None:
                     contents[item.sha] = data
         missing = sorted({item.sha for item in listing} - contents.keys())
+        if len(missing) > BLOBS_AT_MOST:
+            wanted = {item.path: item.sha for item in listing if item.sha in set(missing)}
+            try:
+                contents.update(self._archive(repo, commit, wanted))
+            except (requests.RequestException, tarfile.TarError, OSError, EOFError) as exc:
+                if self.console is not None:  # the blobs are still there, one request each
+                    self.console.warn(f"{repo.full_name}: the archive could not be read ({describe(exc)}); "
+                                      "reading the files one by one")
+            missing = sorted({item.sha for item in listing} - contents.keys())
         if missing:
             with ThreadPoolExecutor(max_workers=min(self.max_workers, len(missing))) as pool:
                 for sha, data in zip(missing, pool.map(lambda s: self._blob(repo, s), missing), strict=True):
                     contents[sha] = data
         return contents
+
+    def _archive(self, repo: Repository, commit: str, wanted: dict[str, str]) -> dict[str, bytes]:
+        """The ``wanted`` files (path -> blob SHA) from the commit's tarball, read as it streams: nothing is
+        written to disk, other files are skipped, and a file is kept only when its bytes hash to its SHA."""
+        url = self._call(repo.get_archive_link, "tarball", commit)
+        found: dict[str, bytes] = {}
+        with requests.get(url, stream=True, timeout=ARCHIVE_TIMEOUT) as response:
+            response.raise_for_status()
+            with tarfile.open(fileobj=response.raw, mode="r|gz") as archive:
+                for member in archive:
+                    path = member.name.partition("/")[2]  # below the "<owner>-<repo>-<sha7>/" prefix
+                    sha = wanted.get(path)
+                    if sha is None or not member.isfile() or member.size > self.config.max_file_bytes:
+                        continue
+                    handle = archive.extractfile(member)
+                    data = handle.read() if handle is not None else b""
+                    if blob_matches(sha, data):
+                        found[sha] = data
+                        if self.cache is not None:
+                            self._keep(self.cache.put_blob, sha, data)
+        return found
 
     def _blob(self, repo: Repository, sha: str) -> bytes:
         blob = self._call(repo.get_git_blob, sha)

@@ -16,7 +16,7 @@ from pattern_miner.github_api import github_client
 from pattern_miner.model import Occurrence, Pattern
 from pattern_miner.publish.plan import IssueAction, IssueSpec, plan, plan_labels
 from pattern_miner.publish.tracker import ExistingIssue, GitHubTracker
-from pattern_miner.publish.write import EnsureResult, execute
+from pattern_miner.publish.write import EnsureResult, WritePacer, execute
 from pattern_miner.render import render_issue
 from pattern_miner.render.marker import Marker, copy_key, parse_marker
 from pattern_miner.state import StateStore
@@ -260,3 +260,25 @@ def test_a_network_failure_is_one_short_warning_not_urllib3_text() -> None:
     assert warnings[0] == f"warning: create {HUB}#new (pattern p1) failed: cannot reach GitHub (connection refused)"
     for line in warnings:
         assert "Pool" not in line and "Max retries" not in line and "Caused by" not in line and len(line) < 160
+
+
+def test_writes_are_paced_under_githubs_limits_and_the_rest_left_for_the_next_run(fake: FakeGitHub) -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = WritePacer(per_minute=3, per_hour=5, clock=lambda: now[0], sleep=sleep)
+    tracker = GitHubTracker(github_client(fake.token, fake.url))
+    specs = [spec(pat(f"p{i}")) for i in range(7)]
+    actions = plan(specs, [], live=set(), can_close=lambda r, m: True)
+    err = io.StringIO()
+    result = execute(plan_labels(tracker, actions, LABELS) + actions, tracker, bot_label=LABELS[0],
+                     console=Console(io.StringIO(), err), pacer=pacer)
+    assert slept == [60.0]  # the fourth write waited for the minute to pass
+    assert result.get("labels_created") == 2 and result.get("created") == 3 and result.deferred == 4
+    assert "left for the next run" in err.getvalue() and not result.errors
+    later = run(fake, [pat(f"p{i}") for i in range(7)])
+    assert later.get("created") == 4 and len(issues(fake)) == 7

@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from github import GithubException, RateLimitExceededException
@@ -21,6 +23,9 @@ from pattern_miner.neterrors import describe
 from pattern_miner.publish.plan import IssueAction, IssueSpec
 from pattern_miner.publish.tracker import ExistingIssue, GitHubTracker
 from pattern_miner.render.summary import IssueRef, IssuesView, WouldBe
+
+WRITES_PER_MINUTE = 80  # GitHub's secondary limit for content creation ...
+WRITES_PER_HOUR = 500  # ... and its hourly one (docs: "Best practices for using the REST API")
 
 
 @dataclass
@@ -116,8 +121,37 @@ def counted(actions: list[IssueAction]) -> EnsureResult:
     return result
 
 
-def execute(actions: list[IssueAction], tracker: GitHubTracker, *, bot_label: str, console: Console) -> EnsureResult:
+@dataclass
+class WritePacer:
+    """GitHub's limits for creating content, kept by the run: at most ``per_minute`` writes a minute (it
+    waits) and ``per_hour`` an hour (the rest is left for the next run). PyGithub already spaces writes a
+    second apart on github.com; this bounds a run with many writes."""
+
+    per_minute: int = WRITES_PER_MINUTE
+    per_hour: int = WRITES_PER_HOUR
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    times: deque[float] = field(default_factory=deque)
+
+    def admit(self) -> bool:
+        """Wait until one more write is within the minute's limit; False once the hour's is spent."""
+        now = self.clock()
+        while self.times and self.times[0] <= now - 3600:
+            self.times.popleft()
+        if len(self.times) >= self.per_hour:
+            return False
+        recent = [t for t in self.times if t > now - 60]
+        if len(recent) >= self.per_minute:
+            self.sleep(recent[-self.per_minute] + 60 - now)
+            now = self.clock()
+        self.times.append(now)
+        return True
+
+
+def execute(actions: list[IssueAction], tracker: GitHubTracker, *, bot_label: str, console: Console,
+            pacer: WritePacer | None = None) -> EnsureResult:
     """Carry out ``actions`` in order (``effects.commit`` has decided that this is no dry run)."""
+    pacer = pacer or WritePacer()
     result = EnsureResult(dry_run=False, actions=actions)
     failed: set[tuple[str, int | None]] = set()
     for at, action in enumerate(actions):
@@ -127,6 +161,11 @@ def execute(actions: list[IssueAction], tracker: GitHubTracker, *, bot_label: st
             continue
         if (action.repo, action.number) in failed and action.number is not None:
             continue  # the edit before this comment failed: say nothing rather than half of it
+        if not pacer.admit():
+            result.deferred = sum(1 for a in actions[at:] if a.kind not in ("unchanged", "skip"))
+            console.warn(f"{pacer.per_hour} issue writes this hour, GitHub's limit for creating content: "
+                         f"{result.deferred} are left for the next run, which continues where this one stopped")
+            break
         try:
             if action.kind == "label":
                 tracker.create_label(action.repo, action.fields["name"])

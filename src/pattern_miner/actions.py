@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from pattern_miner.console import Console
+from pattern_miner.progress import LogProgress, Progress
 
 SUMMARY_LIMIT = 1024 * 1024  # the runner rejects a step summary over 1 MiB
 
@@ -133,6 +134,17 @@ class ActionsConsole(Console):
 
     def __init__(self, out: TextIO | None = None) -> None:
         super().__init__(out=out, err=out)
+
+    def progress(self, label: str, total: int | None = None, unit: str = "") -> Progress:
+        """A status line every few seconds: a log has no bar to redraw."""
+        if self.quiet:
+            return Progress(label, total, unit)
+        return LogProgress(label, total, unit, lambda line: _write(self.scrub(line), self.out))
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        with group(name, out=self.out):
+            yield
 
     def warn(self, text: str) -> None:
         text = self.scrub(text)

@@ -6,8 +6,11 @@ Results go to ``out`` (stdout); progress, warnings and errors go to ``err`` (std
 from __future__ import annotations
 
 import sys
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
+
+from pattern_miner.progress import BarProgress, Progress
 
 SECRET_MIN = 8  # a shorter "secret" would blank out ordinary words
 
@@ -54,52 +57,15 @@ class Console:
         self.err.write(f"error: {self.scrub(text)}\n")
         self.err.flush()
 
-    def progress(self, label: str, total: int | None = None) -> Progress:
-        return Progress(self, label, total)
+    def progress(self, label: str, total: int | None = None, unit: str = "") -> Progress:
+        """A bar on a terminal; nothing when quiet, or when stderr is not a terminal (see ActionsConsole
+        for a log)."""
+        isatty = getattr(self.err, "isatty", None)
+        if self.quiet or not (isatty and isatty()):
+            return Progress(label, total, unit)
+        return BarProgress(label, total, unit, self.err)
 
-
-class Progress:
-    """A one-line progress bar on stderr, shown only for work that takes over ~2 s on a terminal."""
-
-    DELAY = 2.0  # seconds before the bar appears: quick scans print nothing
-    WIDTH = 30
-
-    def __init__(self, console: Console, label: str, total: int | None) -> None:
-        self.console = console
-        self.label = label
-        self.total = total
-        self.done = 0
-        self.start = time.monotonic()
-        self._last_draw = 0.0
-        self._shown = False
-        isatty = getattr(console.err, "isatty", None)
-        self.enabled = not console.quiet and bool(isatty and isatty())
-
-    def advance(self, n: int = 1, note: str = "") -> None:
-        self.done += n
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.start < self.DELAY or now - self._last_draw < 0.1:
-            return
-        self._last_draw = now
-        self._shown = True
-        if self.total:
-            filled = int(self.WIDTH * min(self.done, self.total) / self.total)
-            bar = "█" * filled + "░" * (self.WIDTH - filled)
-            line = f"\r{self.label} {bar} {self.done}/{self.total} {note[:40]:<40}"
-        else:
-            line = f"\r{self.label} {self.done} {note[:40]:<40}"
-        self.console.err.write(line)
-        self.console.err.flush()
-
-    def close(self) -> None:
-        if self._shown:
-            self.console.err.write("\r" + " " * (self.WIDTH + 100) + "\r")
-            self.console.err.flush()
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """One stage of the run (scan, advise, publish): a collapsible group in an Actions log."""
+        yield

@@ -96,8 +96,9 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
     if settings.issue_target == "central":  # before the scan: a run that cannot publish fails fast
         targets.load(settings.issue_repo or PREVIEW_TARGET, required=True)
 
-    report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
-                  pattern_type=settings.pattern_type, min_similarity=settings.min_similarity)
+    with console.stage("Scanning the repositories"):
+        report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
+                      pattern_type=settings.pattern_type, min_similarity=settings.min_similarity)
     failed = {f.repo for f in report.failures}
     ranked = sorted(report.opportunities, key=lambda p: (-p.score, p.id))
     if settings.issue_target == "per-repo":  # also targets whose patterns are gone: their issues may close
@@ -111,11 +112,12 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
     seeds = tuple((m.id, m.first_seen, m.pattern_type) for m in markers.values() if m.first_seen)
     history = preview_history(clients.state, report, run_id=run_id, when=now, pattern_type=settings.pattern_type,
                               partial=settings.partial, seeds=seeds)
-    if clients.dev_nexus is not None:
-        clients.dev_nexus.known_patterns(ranked)
-    advice = advise(ranked, AdviceSettings(api_key=settings.anthropic_api_key, model=settings.model, cache_dir=cache,
-                                           max_model_calls=settings.max_model_calls),
-                    console=console, client=clients.anthropic)
+    with console.stage("Advising"):
+        if clients.dev_nexus is not None:
+            clients.dev_nexus.known_patterns(ranked)
+        advice = advise(ranked, AdviceSettings(api_key=settings.anthropic_api_key, model=settings.model,
+                                               cache_dir=cache, max_model_calls=settings.max_model_calls),
+                        console=console, client=clients.anthropic)
     warnings += advice.warnings
 
     def first_seen(target: str, pattern_id: str) -> str:
@@ -146,7 +148,8 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
     if clients.dev_nexus is not None:
         effects.append(PostFindings(ranked, history, advice.recommendations))
     writers = Writers(clients.tracker, clients.state, clients.dev_nexus)
-    committed = commit(effects, writers, dry_run=settings.dry_run, console=console)
+    with console.stage("Publishing" + (" (dry run: nothing is written)" if settings.dry_run else "")):
+        committed = commit(effects, writers, dry_run=settings.dry_run, console=console)
     if committed.issues.deferred:
         warnings.append(f"GitHub's rate limit for creating content stopped the issue writes: "
                         f"{committed.issues.deferred} are left for the next run")

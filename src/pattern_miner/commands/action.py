@@ -70,12 +70,11 @@ def run(args: argparse.Namespace, console: Console, env: Mapping[str, str] | Non
             actions.add_mask(value.strip(), out=ac.out)
     try:
         settings = settings_from_action(env)
-        with actions.group("Pattern Miner: scan, advise and publish", out=ac.out):
-            clients = connect(settings, ac)
-            try:
-                result = run_pipeline(settings, clients, ac)
-            finally:
-                clients.close()
+        clients = connect(settings, ac)
+        try:
+            result = run_pipeline(settings, clients, ac)  # each stage a collapsible group of the log
+        finally:
+            clients.close()
     except PatternMinerError as exc:
         ac.error(str(exc))
         actions.append_summary(ac.scrub(f"## 🔍 Pattern Miner\n\n❌ {exc}\n"), env=env)

@@ -35,8 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, console: Console) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be at least 1, got {args.limit}")
-    if args.quiet:
-        console.quiet = True
+    if args.quiet or (args.format == "json" and not args.output):
+        console.quiet = True  # JSON on standard output: a machine reads it, no progress beside it
     settings = from_cli(args, source="local")
     clients = connect(settings, console)
     repos = getattr(clients.source, "repos", ())

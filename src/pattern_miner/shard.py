@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from pattern_miner.lexer import decode, lexical_items
 from pattern_miner.model import RepoInfo, Skip, SourceFile
-from pattern_miner.parse import TokenizedFile, Unit, decode, lexical_items, tokenize
+from pattern_miner.parse import TokenizedFile, Unit, tokenize
 
 # Shingle length in tokens. Six tokens is about one short statement: long enough that a shared shingle
 # means shared code rather than a shared idiom like `self.$id = $id`, short enough that a Type-3 edit

@@ -25,8 +25,9 @@ from pattern_miner.match.fragments import select_fragments
 from pattern_miner.match.pairs import RARE_STRONG_SLACK, PairFinder
 from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
 from pattern_miner.patterns import confidence, rank_score, stable_id
+from pattern_miner.records import SHARD_VERSION, Shard
 from pattern_miner.report import render
-from pattern_miner.shard import MAX_FILE_TOKENS, SHARD_VERSION, Shard, build_shard
+from pattern_miner.shard import MAX_FILE_TOKENS, build_shard
 from pattern_miner.sources.local import LocalSource, repos_from_paths
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "repos"

@@ -20,8 +20,7 @@ from pattern_miner.match.cluster import group_pairs, largest_units
 from pattern_miner.match.fragments import Fragment, code_lines, select_fragments
 from pattern_miner.match.pairs import ClonePair, PairFinder
 from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length
-from pattern_miner.parse import Unit
-from pattern_miner.shard import SHINGLE, FileRecord, shingles, spans, token_id
+from pattern_miner.records import SHINGLE, FileRecord, Unit, shingles, spans, token_id
 
 # ----------------------------------------------------------------------------- similarity
 
@@ -102,7 +101,7 @@ def test_token_ids_and_shingles_are_stable_across_processes() -> None:
     """Shards built in different processes (or CI jobs) must agree: no per-process hash salt."""
     code = (
         "from array import array\n"
-        "from pattern_miner.shard import shingles, token_id\n"
+        "from pattern_miner.records import shingles, token_id\n"
         "ids = array('I', map(token_id, ['def', '$id', '(', ')', ':', 'return', '$num', '+', '$id']))\n"
         "print(list(ids), list(shingles(ids)))\n"
     )

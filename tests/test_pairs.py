@@ -9,7 +9,8 @@ from pattern_miner.match.pairs import PairFinder
 from pattern_miner.match.similarity import dice
 from pattern_miner.model import SourceFile
 from pattern_miner.parse import tokenize
-from pattern_miner.shard import FileRecord, record_file
+from pattern_miner.records import FileRecord
+from pattern_miner.shard import record_file
 
 DEPLOY = """#!/usr/bin/env bash
 set -euo pipefail

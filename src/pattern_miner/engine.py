@@ -33,7 +33,8 @@ from pattern_miner.model import (
     SourceFile,
 )
 from pattern_miner.patterns import build_pattern
-from pattern_miner.shard import FileRecord, Shard, build_shard
+from pattern_miner.records import FileRecord, Shard
+from pattern_miner.shard import build_shard
 from pattern_miner.workers import die_with_parent
 
 BATCH_BYTES = 1_000_000  # bytes of files sent to a worker at a time: enough to amortize the hand-off

@@ -14,27 +14,16 @@ import re
 import warnings
 from array import array
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import tree_sitter
 
 from pattern_miner.languages import ATOM, DROP, KEEP, LEX, WORD, LanguageSpec, for_path
 from pattern_miner.lexer import classify_word, count_lines, decode, lex_text
+from pattern_miner.records import Unit
 
 warnings.filterwarnings("ignore", message="int argument support is deprecated", category=DeprecationWarning)
-
-
-class Unit(NamedTuple):
-    """A comparable unit inside a file: tokens [start, end) and lines [start_line, end_line].
-    (A tuple: tens of thousands of them cross from the parse workers, and tuples pickle fast.)"""
-
-    kind: str
-    name: str
-    start: int
-    end: int
-    start_line: int
-    end_line: int
 
 
 @dataclass

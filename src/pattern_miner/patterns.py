@@ -15,7 +15,7 @@ from pattern_miner.match.cluster import Group
 from pattern_miner.match.fragments import Fragment
 from pattern_miner.model import Occurrence, Pattern, RepoInfo
 from pattern_miner.parse import tokenize
-from pattern_miner.shard import SHINGLE, FileRecord
+from pattern_miner.records import SHINGLE, FileRecord
 
 PRIORITY_WEIGHT = {"high": 1.5, "medium": 1.0, "low": 0.6}
 MAX_TEXT_LINES = 400  # excerpt kept per occurrence: enough for any issue, bounded for huge files

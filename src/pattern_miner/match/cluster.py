@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pattern_miner.match.fragments import Fragment
-from pattern_miner.match.pairs import CONFIG_LANGUAGES, ClonePair
+from pattern_miner.match.pairs import ClonePair
+from pattern_miner.records import CONFIG_LANGUAGES
 
 # A group in more than this share of all repositories is boilerplate — but only with at least
 # BOILERPLATE_MIN_REPOS repositories; below that, "most repos" is just "a few".

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from pattern_miner.shard import FileRecord
+from pattern_miner.records import FileRecord
 
 
 class Fragment(NamedTuple):

@@ -27,11 +27,9 @@ import numpy as np
 from pattern_miner.match.fragments import Fragment
 from pattern_miner.match.minhash import BANDS, ROWS, candidate_pairs, range_signatures
 from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length, match_masks
-from pattern_miner.shard import LITERAL_LANGUAGES, SHINGLE, FileRecord, token_id
+from pattern_miner.records import CONFIG_LANGUAGES, SHINGLE, FileRecord, token_id
 from pattern_miner.workers import die_with_parent
 
-# Languages whose names and values ARE the content: a copy keeps most of its literal text.
-CONFIG_LANGUAGES = LITERAL_LANGUAGES
 # Placeholders that stand for NAMES (variables, identifiers, labels): a copy may rename them all.
 NAME_TOKENS = frozenset(token_id(t) for t in ("$id", "$var"))
 NAME_ARRAY = np.array(sorted(NAME_TOKENS), dtype=np.uint32)

@@ -22,6 +22,36 @@ from pattern_miner.match.pairs import ClonePair, PairFinder
 from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length
 from pattern_miner.records import SHINGLE, FileRecord, Unit, shingles, spans, token_id
 
+# ----------------------------------------------------------------------------- no parser
+
+_LOADED_PARSERS = (
+    "import importlib, pkgutil, sys\n"
+    "import pattern_miner.match\n"
+    "names = sorted(m.name for m in pkgutil.iter_modules(pattern_miner.match.__path__))\n"
+    "for name in names + MORE:\n"
+    "    importlib.import_module(name if '.' in name else 'pattern_miner.match.' + name)\n"
+    "print(names)\n"
+    "print(sorted(m for m in sys.modules if m.split('.')[0] == 'tree_sitter' or m.startswith('tree_sitter_')))\n"
+)
+
+
+def _loaded(*more: str) -> tuple[list[str], list[str]]:
+    """In a fresh interpreter: every module of ``pattern_miner.match`` and ``more`` imported, then
+    (the match modules, the tree-sitter modules loaded)."""
+    out = subprocess.run([sys.executable, "-c", f"MORE = {list(more)!r}\n" + _LOADED_PARSERS],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    return eval(out[0]), eval(out[1])
+
+
+def test_the_matching_core_and_patterns_load_no_parser() -> None:
+    """A process that only merges shards (or a test of the core) never loads tree-sitter or a grammar."""
+    modules, parsers = _loaded("pattern_miner.patterns", "pattern_miner.records", "pattern_miner.phrases")
+    assert {"cluster", "fragments", "minhash", "pairs", "similarity"} <= set(modules)
+    assert parsers == []
+    _, parsers = _loaded("pattern_miner.shard")  # the half that parses does load it: the check can see it
+    assert "tree_sitter" in parsers
+
+
 # ----------------------------------------------------------------------------- similarity
 
 

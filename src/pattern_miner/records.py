@@ -6,7 +6,7 @@ merges shards never loads a grammar).
 
 - ``Unit``: a comparable unit the walker found in a file (a function, a job, a block, a stage);
 - ``FileRecord``: one file as it is compared: token ids of both streams, their lines, shingle hashes, its
-  spans (the file and its units) and the salient phrases that describe a copy of it;
+  spans (the file and its units) and the salient phrases that say what a copy of it does;
 - ``Shard``: every record of one repository, serializable, so shards can be built apart and merged.
 """
 
@@ -34,7 +34,7 @@ SHINGLE = 6
 # fingerprinted too (``FileRecord.lit_shingles``), and matching weighs the rare literal content a pair shares.
 CONFIG_LANGUAGES = frozenset({"yaml", "dockerfile", "hcl", "bash", "json", "text"})
 
-SHARD_VERSION = 5  # 5: the file and its units as plain tuples, with their code lines
+SHARD_VERSION = 6  # 6: salient phrases recorded at parse time
 
 
 class Unit(NamedTuple):
@@ -137,6 +137,10 @@ class FileRecord:
     # the file's distinct shingles, sorted: how many files share a shingle is counted from these
     distinct: array[int] = field(default_factory=lambda: array("q"))
     lit_distinct: array[int] = field(default_factory=lambda: array("q"))
+    # the salient phrases (``pattern_miner.phrases``) in token order, one string joined by
+    # ``phrases.SEPARATOR`` (one object to pickle, not thousands), and the token each starts at
+    phrases: str = ""
+    phrase_at: array[int] = field(default_factory=lambda: array("I"))
 
 
 @dataclass

@@ -13,6 +13,7 @@ from array import array
 from pattern_miner.lexer import decode, lexical_items
 from pattern_miner.model import RepoInfo, Skip, SourceFile
 from pattern_miner.parse import TokenizedFile, tokenize
+from pattern_miner.phrases import find as find_phrases
 from pattern_miner.records import CONFIG_LANGUAGES, FileRecord, Shard, distinct, shingles, spans, token_ids
 
 # A file of more tokens than this is skipped ("too-many-tokens") before it is parsed, whatever max_file_bytes
@@ -25,12 +26,13 @@ MAX_FILE_TOKENS = 500_000
 
 
 def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord:
-    """One tokenized file as it is compared: token ids, lines, shingles and spans."""
+    """One tokenized file as it is compared: token ids, lines, shingles, spans and salient phrases."""
     struct = token_ids(tok.struct)
     lit = token_ids(tok.lit)
     struct_shingles = shingles(struct)
     lit_shingles = shingles(lit) if tok.language in CONFIG_LANGUAGES else array("q")
     lines = array("I", tok.lines)
+    phrase_at, phrases = find_phrases(tok.language, tok.struct, tok.lit, tok.lines, struct)
     return FileRecord(
         path=source.path,
         language=tok.language,
@@ -47,6 +49,8 @@ def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord
         spans=spans(lines, tok.n_lines, tok.units),
         text=text,
         sha=source.sha,
+        phrases=phrases,
+        phrase_at=phrase_at,
     )
 
 

@@ -23,6 +23,10 @@ KEEP = "keep"  # the text itself, in both streams: it carries meaning
 WORD = "word"  # KEEP when it looks like a command/subcommand/flag, ATOM otherwise (shell words)
 LEX = "lex"  # opaque text (a RUN line, a YAML run: block): split by the text lexer, words as WORD
 
+# Salient phrases (``pattern_miner.phrases``): what says what a copy does.
+CALLS = "calls"  # the names code calls: `session.get`, `json.dumps`
+WORDS = "words"  # runs of kept words on one line: `gcloud run deploy`, `RUN pip install`
+
 
 @dataclass(frozen=True)
 class LanguageSpec:
@@ -62,6 +66,11 @@ class LanguageSpec:
     # tree-sitter-python #350). A line indented deeper than this many characters (YAML's compact `- `, `? `
     # and `: ` indicators count as indentation) is lexed line by line instead: each level takes a character.
     max_indent: int = 0
+    # how its salient phrases are found (CALLS or WORDS, above); a file of no known language takes WORDS
+    phrases: str = WORDS
+    # tokens that follow a mapping key (`steps:`, `name =`, `FOO=bar` in a script): a word before one says
+    # where, not what, and is no phrase
+    key_marks: frozenset[str] = frozenset()
 
     @property
     def loader(self) -> Callable[[], Any]:

@@ -24,4 +24,5 @@ SPEC = LanguageSpec(
     label_kind="string_lit",
     kept_labels={"resource": 1, "data": 1},  # resource "google_cloud_run_v2_service" "api": the type matters
     boilerplate_units=frozenset({"terraform", "required_providers", "provider"}),
+    key_marks=frozenset({":", "="}),
 )

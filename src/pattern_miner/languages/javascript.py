@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pattern_miner.languages import ATOM, DROP, LanguageSpec
+from pattern_miner.languages import ATOM, CALLS, DROP, LanguageSpec
 
 # Shared with TypeScript: the grammars agree on these kinds.
 JS_MODES = {
@@ -42,4 +42,5 @@ SPEC = LanguageSpec(
     modes=JS_MODES,
     placeholders=JS_PLACEHOLDERS,
     units=JS_UNITS,
+    phrases=CALLS,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pattern_miner.languages import LanguageSpec
+from pattern_miner.languages import CALLS, LanguageSpec
 from pattern_miner.languages.typescript import TS_MODES, TS_PLACEHOLDERS, TS_UNITS
 
 SPEC = LanguageSpec(
@@ -12,4 +12,5 @@ SPEC = LanguageSpec(
     modes=TS_MODES,
     placeholders=TS_PLACEHOLDERS,
     units=TS_UNITS,
+    phrases=CALLS,
 )

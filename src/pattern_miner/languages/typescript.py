@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pattern_miner.languages import ATOM, LanguageSpec
+from pattern_miner.languages import ATOM, CALLS, LanguageSpec
 from pattern_miner.languages.javascript import JS_MODES, JS_PLACEHOLDERS, JS_UNITS
 
 TS_MODES = {**JS_MODES, "predefined_type": ATOM}
@@ -16,4 +16,5 @@ SPEC = LanguageSpec(
     modes=TS_MODES,
     placeholders=TS_PLACEHOLDERS,
     units=TS_UNITS,
+    phrases=CALLS,
 )

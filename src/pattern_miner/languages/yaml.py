@@ -26,4 +26,5 @@ SPEC = LanguageSpec(
     kept_value_keys=frozenset({"uses", "shell", "runs-on", "entrypoint"}),
     unit_parent_keys={"jobs": "job", "steps": "step", "services": "service"},
     max_indent=200,  # the scanner crashes past ~250 nesting levels
+    key_marks=frozenset({":", "="}),
 )

@@ -349,6 +349,28 @@ def test_tokenize_text_counts_lines() -> None:
     assert t.fallback and t.language == "text" and t.n_lines == 3 and t.lines == [1, 1, 3]
 
 
+# ----------------------------------------------------------------------------- side effects
+
+
+def test_the_grammar_warning_is_silenced_where_a_language_is_built_and_nowhere_else() -> None:
+    """tree-sitter-dockerfile hands over its language as an int pointer, which tree-sitter deprecates:
+    that one warning is ignored while the Language is built; importing or using the parser changes no
+    global warning filter (DeprecationWarnings are errors in this child process)."""
+    script = (
+        "import warnings\n"
+        "import numpy, tree_sitter\n"  # numpy installs filters of its own
+        "before = list(warnings.filters)\n"
+        "from pattern_miner.parse import tokenize\n"
+        "imported = list(warnings.filters) == before\n"
+        "t = tokenize('Dockerfile', b'FROM python:3.12\\nRUN pip install x\\n')\n"
+        "print(imported, list(warnings.filters) == before, t.language, t.fallback)\n"
+    )
+    proc = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", script],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert proc.stdout.split() == ["True", "True", "dockerfile", "False"]
+
+
 # ----------------------------------------------------------------------------- grammar crash guard
 
 # Inputs that crash tree-sitter-yaml 0.7.2 / tree-sitter-python 0.25.0 (an out-of-bounds write when the

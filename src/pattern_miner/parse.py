@@ -14,7 +14,6 @@ import re
 import warnings
 from array import array
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import tree_sitter
@@ -22,8 +21,6 @@ import tree_sitter
 from pattern_miner.languages import ATOM, DROP, KEEP, LEX, WORD, LanguageSpec, for_path
 from pattern_miner.lexer import classify_word, count_lines, decode, lex_text
 from pattern_miner.records import Unit
-
-warnings.filterwarnings("ignore", message="int argument support is deprecated", category=DeprecationWarning)
 
 
 @dataclass
@@ -55,7 +52,11 @@ _PARSERS: dict[str, tree_sitter.Parser] = {}
 def _parser(spec: LanguageSpec) -> tree_sitter.Parser:
     parser = _PARSERS.get(spec.name)
     if parser is None:
-        parser = _PARSERS[spec.name] = tree_sitter.Parser(tree_sitter.Language(spec.loader()))
+        with warnings.catch_warnings():
+            # a grammar that still hands over its language as an int pointer (tree-sitter-dockerfile 0.2)
+            warnings.filterwarnings("ignore", "int argument support is deprecated", DeprecationWarning)
+            language = tree_sitter.Language(spec.loader())
+        parser = _PARSERS[spec.name] = tree_sitter.Parser(language)
     return parser
 
 
@@ -108,7 +109,7 @@ class _Tables:
     modes: list[str | None]  # the spec's mode of the kind (None: descend, or emit a leaf)
     named: list[bool]
     blank: list[bool]  # the kind's text is whitespace (Dockerfile newlines)
-    special: list[bool]  # a unit, mapping pair, block or stage starts at this kind
+    special: list[bool]  # a unit, mapping pair, list item, block or stage starts at this kind
     atoms: list[str]  # the placeholder an ATOM of the kind becomes
 
 
@@ -123,9 +124,7 @@ def _tables(spec: LanguageSpec) -> _Tables:
         count = language.node_kind_count
         # the last slot stands for ERROR, whose id (65535) is outside the grammar's kinds
         names = [language.node_kind_for_id(i) or "" for i in range(count)] + ["ERROR"]
-        starts = set(spec.units) | {spec.pair_kind, spec.block_kind, spec.stage_kind}
-        if spec.unit_parent_keys:
-            starts.add("block_sequence_item")
+        starts = set(spec.units) | {spec.pair_kind, spec.item_kind, spec.block_kind, spec.stage_kind}
         starts.discard("")
         tables = _TABLES[spec.name] = _Tables(
             names=names,
@@ -136,6 +135,15 @@ def _tables(spec: LanguageSpec) -> _Tables:
             atoms=[spec.placeholders.get(n, "$" + n) for n in names],
         )
     return tables
+
+
+@dataclass(slots=True)
+class _Block:
+    """An HCL-style block the walk is inside: its depth, its type (`resource`), the labels seen so far."""
+
+    depth: int
+    type: str
+    labels: int = 0
 
 
 class _Walker:
@@ -156,9 +164,8 @@ class _Walker:
         self.stage_starts: list[tuple[int, int]] = []  # (token index, line) of each FROM
         # open units: (depth, kind, name, start token, start line, end line)
         self._open: list[tuple[int, str, str, int, int, int]] = []
-        # YAML: (depth, key) of enclosing mapping pairs; HCL: (depth, block type, labels seen)
-        self._keys: list[tuple[int, str]] = []
-        self._blocks: list[list[Any]] = []
+        self._keys: list[tuple[int, str]] = []  # (depth, key) of the enclosing mapping pairs
+        self._blocks: list[_Block] = []  # the enclosing blocks
 
     def _text(self, node: tree_sitter.Node) -> str:
         if self.ascii is not None:
@@ -173,7 +180,7 @@ class _Walker:
 
     def _set_watch(self) -> None:
         self._watch = max(self._open[-1][0] if self._open else -1, self._keys[-1][0] if self._keys else -1,
-                          self._blocks[-1][0] if self._blocks else -1)
+                          self._blocks[-1].depth if self._blocks else -1)
 
     def finish(self) -> None:
         """Token start bytes to 1-based lines, and the units' last lines trimmed to their last token."""
@@ -196,8 +203,8 @@ class _Walker:
                 return KEEP
         if spec.label_kind and kind == spec.label_kind and parent_kind == spec.block_kind and self._blocks:
             block = self._blocks[-1]
-            block[2] += 1
-            return KEEP if block[2] <= spec.kept_labels.get(block[1], 0) else ATOM
+            block.labels += 1
+            return KEEP if block.labels <= spec.kept_labels.get(block.type, 0) else ATOM
         return spec.modes.get(kind)
 
     def _close_units(self, depth: int) -> None:
@@ -206,7 +213,7 @@ class _Walker:
             self.units.append(Unit(kind, name, start, len(self.struct), start_line, end_line))
         while self._keys and self._keys[-1][0] >= depth:
             self._keys.pop()
-        while self._blocks and self._blocks[-1][0] >= depth:
+        while self._blocks and self._blocks[-1].depth >= depth:
             self._blocks.pop()
         self._set_watch()
 
@@ -215,21 +222,22 @@ class _Walker:
         spec = self.spec
         unit_kind = spec.units.get(kind)
         if unit_kind is not None:
-            if kind == "variable_declarator":  # only `const f = () => {...}` and `= function () {...}`
+            values = spec.unit_values.get(kind)
+            if values is not None:
                 value = node.child_by_field_name("value")
-                if value is None or value.type not in ("arrow_function", "function_expression", "function"):
+                if value is None or value.type not in values:
                     return None
             if spec.block_kind and kind == spec.block_kind:
-                parts = [self._text(c) for c in node.named_children if c.type in ("identifier", spec.label_kind)]
+                parts = [self._text(c) for c in node.named_children if c.type in spec.block_name_kinds]
                 if not parts or parts[0] in spec.boilerplate_units:
                     return None
                 return unit_kind, " ".join(parts)
             name_node = node.child_by_field_name(spec.name_fields.get(kind, "name"))
             return unit_kind, self._text(name_node) if name_node is not None else ""
-        if spec.unit_parent_keys and kind in (spec.pair_kind, "block_sequence_item") and self._keys:
+        if spec.unit_parent_keys and kind in (spec.pair_kind, spec.item_kind) and self._keys:
             key_depth, key = self._keys[-1]
             parent_unit = spec.unit_parent_keys.get(key)
-            if parent_unit is not None and depth == key_depth + 3:
+            if parent_unit is not None and depth == key_depth + spec.child_depth:
                 if kind == spec.pair_kind:
                     key_node = node.child_by_field_name("key")
                     return parent_unit, self._text(key_node) if key_node is not None else ""
@@ -329,7 +337,7 @@ class _Walker:
             self._keys.append((depth, self._text(key_node).strip() if key_node is not None else ""))
         if kind == spec.block_kind:
             first = node.named_child(0)
-            self._blocks.append([depth, self._text(first) if first is not None else "", 0])
+            self._blocks.append(_Block(depth, self._text(first) if first is not None else ""))
         if kind == spec.stage_kind:
             self.stage_starts.append((len(self.struct), node.start_point[0] + 1))
         self._set_watch()

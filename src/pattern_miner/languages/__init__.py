@@ -46,15 +46,26 @@ class LanguageSpec:
     units: dict[str, str] = field(default_factory=dict)
     # for units: the field holding the unit's name (default "name")
     name_fields: dict[str, str] = field(default_factory=dict)
-    # YAML-style mappings: the kind of a key/value pair and of its key, and keys whose VALUE keeps its text
+    # units that count only when their `value` field is one of these kinds: a JavaScript
+    # `const f = () => {…}` is a function, `const n = 1` is not
+    unit_values: dict[str, frozenset[str]] = field(default_factory=dict)
+    # YAML-style mappings: the kind of a pair (its `key` and `value` fields), and keys whose VALUE keeps its
+    # text (`uses: actions/checkout@v4` says what a step does)
     pair_kind: str = ""
     kept_value_keys: frozenset[str] = frozenset()
-    # YAML units: a pair whose key is listed here makes each of its children a unit of that kind
+    # YAML units: a pair whose key is listed here (`jobs`, `steps`) makes each of its children a unit of
+    # that kind: the pairs of the mapping that is its value (named by their key), or the items of its
+    # sequence (this kind, unnamed) ...
     unit_parent_keys: dict[str, str] = field(default_factory=dict)
-    # HCL-style blocks: block kind, label kind, and how many leading labels keep their text per block type
+    item_kind: str = ""
+    # ... children found this many levels below the pair: pair → value node → mapping | sequence → child
+    child_depth: int = 0
+    # HCL-style blocks: the block kind (its first named child is its type: `resource`), the label kind, how
+    # many leading labels keep their text per block type, and the children whose text names the block
     block_kind: str = ""
     label_kind: str = ""
     kept_labels: dict[str, int] = field(default_factory=dict)
+    block_name_kinds: frozenset[str] = frozenset()
     # block types (or YAML keys) that are boilerplate preambles, never units of their own
     boilerplate_units: frozenset[str] = frozenset()
     # instruction that starts a new stage (Dockerfile FROM): stages become units when there are several

@@ -35,6 +35,9 @@ JS_UNITS = {
     "variable_declarator": "function",
 }
 
+# A declarator is a unit only when it binds a function: `const f = () => {…}`, `= function () {…}`.
+JS_UNIT_VALUES = {"variable_declarator": frozenset({"arrow_function", "function_expression", "function"})}
+
 SPEC = LanguageSpec(
     name="javascript",
     grammar=("tree_sitter_javascript", "language"),
@@ -42,5 +45,6 @@ SPEC = LanguageSpec(
     modes=JS_MODES,
     placeholders=JS_PLACEHOLDERS,
     units=JS_UNITS,
+    unit_values=JS_UNIT_VALUES,
     phrases=CALLS,
 )

@@ -21,8 +21,9 @@ from pattern_miner.console import Console
 from pattern_miner.engine import build_shards, match_shards, scan
 from pattern_miner.errors import ConfigError
 from pattern_miner.match import pairs
+from pattern_miner.match.candidates import exact_groups
+from pattern_miner.match.confirm import THRESHOLDS
 from pattern_miner.match.fragments import select_fragments
-from pattern_miner.match.pairs import RARE_STRONG_SLACK, PairFinder
 from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
 from pattern_miner.patterns import confidence, rank_score, stable_id
 from pattern_miner.records import SHARD_VERSION, Shard
@@ -219,7 +220,7 @@ def test_pattern_type_filter_and_unknown_type(report: ScanReport) -> None:
 def test_min_similarity_overrides_every_threshold(report: ScanReport) -> None:
     strict = run_scan(min_similarity=0.97)
     assert len(strict.patterns) < len(report.patterns)
-    assert all(p.similarity >= 0.97 - RARE_STRONG_SLACK for p in strict.patterns)
+    assert all(p.similarity >= 0.97 - THRESHOLDS.rare_strong_slack for p in strict.patterns)
     loose = run_scan(min_similarity=0.5)
     assert len(loose.patterns) >= len(report.patterns)
 
@@ -380,10 +381,9 @@ def test_exact_groups_are_the_fragments_with_identical_streams() -> None:
     shards = build_shards(source, console=Console(quiet=True), jobs=1)
     files = [(r, rec) for r, shard in enumerate(shards) for rec in shard.files]
     fragments = select_fragments(files, min_tokens=5, min_lines=1, threshold=lambda _: 0.8)
-    finder = PairFinder(files, fragments)
     by_stream: dict[tuple[str, bytes], list[int]] = {}
     for f in fragments:  # every fragment against every other, by its bytes
-        by_stream.setdefault((f.language, finder.struct(f).tobytes()), []).append(f.id)  # type: ignore[attr-defined]
+        by_stream.setdefault((f.language, files[f.file][1].struct[f.start:f.end].tobytes()), []).append(f.id)
     expected = sorted(ids for ids in by_stream.values() if len({fragments[i].repo for i in ids}) > 1)
     assert expected  # the demo has exact copies
-    assert sorted(finder.exact_groups()) == expected
+    assert sorted(exact_groups(files, fragments)) == expected

@@ -16,9 +16,11 @@ import numpy as np
 import pytest
 
 from pattern_miner.match import cluster, minhash
+from pattern_miner.match.candidates import uncommon
 from pattern_miner.match.cluster import group_pairs, largest_units
+from pattern_miner.match.confirm import ClonePair
 from pattern_miner.match.fragments import Fragment, code_lines, select_fragments
-from pattern_miner.match.pairs import ClonePair, PairFinder
+from pattern_miner.match.pairs import PairFinder
 from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length
 from pattern_miner.records import SHINGLE, FileRecord, Unit, shingles, spans, token_id
 
@@ -347,7 +349,6 @@ def test_confirm_rejects_pairs_that_cannot_reach_the_threshold_by_size() -> None
     body = [rng.randrange(10_000) for _ in range(200)]
     files = [(0, record("a.py", body)), (1, record("b.py", body[:60]))]
     finder, frags = _finder(files)
-    finder.idf = finder._idf()
     assert finder.confirm(0, 1) is None
     assert finder.stats["rejected_size"] == 1
 
@@ -455,5 +456,5 @@ def test_uncommon_is_not_in_common(n: int) -> None:
     rng = np.random.default_rng(n)
     common = np.unique(rng.integers(-(2**63), 2**63 - 1, n, dtype=np.int64))
     values = np.concatenate([rng.choice(common, 4000), rng.integers(-(2**63), 2**63 - 1, 4000, dtype=np.int64)])
-    assert np.array_equal(PairFinder._uncommon(values, common), ~np.isin(values, common))
-    assert PairFinder._uncommon(values, common[:0]).all()
+    assert np.array_equal(uncommon(values, common), ~np.isin(values, common))
+    assert uncommon(values, common[:0]).all()

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from pattern_miner.match import paircodes
+
 PERMUTATIONS = 64
 ROWS = 2
 BANDS = PERMUTATIONS // ROWS
@@ -140,8 +142,7 @@ def candidate_pairs(
                 i, j = members[first + x].ravel(), members[first + y].ravel()
                 apart = group[i] != group[j]
                 i, j = i[apart], j[apart]
-                found.append(np.minimum(i, j) * n + np.maximum(i, j))
+                found.append(paircodes.encode(np.minimum(i, j), np.maximum(i, j), n))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.unique(np.concatenate(found))
-    return np.stack((pairs // n, pairs % n), axis=1)
+    return np.stack(paircodes.decode(np.unique(np.concatenate(found)), n), axis=1)

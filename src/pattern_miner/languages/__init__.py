@@ -3,7 +3,8 @@
 One generic walker (``pattern_miner.parse``) reads a ``LanguageSpec``: which node kinds are dropped
 (comments), which collapse to a placeholder (names and literals, so renamed copies match), which keep
 their text because it carries meaning (YAML keys, shell command names, Terraform block types), and which
-nodes are comparable units (functions, jobs, blocks). Nothing here runs code; the modules only declare.
+nodes are comparable units (functions, jobs, blocks); ``pattern_miner.phrases`` reads which phrases say
+what a copy does. Nothing here runs code; the modules only declare.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from pattern_miner.match.confirm import THRESHOLDS
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
 from pattern_miner.patterns import confidence, rank_score, stable_id
-from pattern_miner.records import SHARD_VERSION, Shard
+from pattern_miner.records import CONFIG_LANGUAGES, SHARD_VERSION, Shard
 from pattern_miner.report import render
 from pattern_miner.shard import MAX_FILE_TOKENS, build_shard
 from pattern_miner.sources.local import LocalSource, repos_from_paths
@@ -359,6 +359,19 @@ def test_matching_shared_with_forked_processes_finds_the_same(
     rejected = sum(v for k, v in alone.items() if k.startswith("rejected_"))
     confirmed = alone["confirmed_strong"] + alone["confirmed_weak"]
     assert rejected + confirmed == alone["exact_candidates"] + alone["near_candidates"]
+
+
+def test_match_shards_takes_other_thresholds(report: ScanReport) -> None:
+    config = default_config()
+    shards = build_shards(LocalSource(repos_from_paths(sorted(p for p in EXAMPLES.iterdir() if p.is_dir())), config),
+                          console=Console(quiet=True), jobs=1)
+    # no configuration pair can share enough rare content now; code is confirmed as before
+    never = dataclasses.replace(THRESHOLDS, rare_weak=1.01, rare_identical_shape=1.01)
+    patterns, stats = match_shards(shards, config, thresholds=never)
+    assert {p.language for p in report.patterns} - {p.language for p in patterns} == CONFIG_LANGUAGES & {
+        p.language for p in report.patterns}
+    assert [p.id for p in patterns] == [p.id for p in report.patterns if p.language not in CONFIG_LANGUAGES]
+    assert stats["rejected_rare"] > 0
 
 
 @pytest.mark.parametrize("batch_bytes", [1, 3_000, 10**9])  # a file a batch, repositories split, one batch

@@ -21,12 +21,14 @@ from pattern_miner.console import Console
 from pattern_miner.engine import build_shards, match_shards, scan
 from pattern_miner.errors import ConfigError
 from pattern_miner.match import pairs
+from pattern_miner.match.candidates import exact_groups
+from pattern_miner.match.confirm import THRESHOLDS
 from pattern_miner.match.fragments import select_fragments
-from pattern_miner.match.pairs import RARE_STRONG_SLACK, PairFinder
 from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
 from pattern_miner.patterns import confidence, rank_score, stable_id
+from pattern_miner.records import CONFIG_LANGUAGES, SHARD_VERSION, Shard
 from pattern_miner.report import render
-from pattern_miner.shard import MAX_FILE_TOKENS, SHARD_VERSION, Shard, build_shard
+from pattern_miner.shard import MAX_FILE_TOKENS, build_shard
 from pattern_miner.sources.local import LocalSource, repos_from_paths
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "repos"
@@ -218,7 +220,7 @@ def test_pattern_type_filter_and_unknown_type(report: ScanReport) -> None:
 def test_min_similarity_overrides_every_threshold(report: ScanReport) -> None:
     strict = run_scan(min_similarity=0.97)
     assert len(strict.patterns) < len(report.patterns)
-    assert all(p.similarity >= 0.97 - RARE_STRONG_SLACK for p in strict.patterns)
+    assert all(p.similarity >= 0.97 - THRESHOLDS.rare_strong_slack for p in strict.patterns)
     loose = run_scan(min_similarity=0.5)
     assert len(loose.patterns) >= len(report.patterns)
 
@@ -359,6 +361,19 @@ def test_matching_shared_with_forked_processes_finds_the_same(
     assert rejected + confirmed == alone["exact_candidates"] + alone["near_candidates"]
 
 
+def test_match_shards_takes_other_thresholds(report: ScanReport) -> None:
+    config = default_config()
+    shards = build_shards(LocalSource(repos_from_paths(sorted(p for p in EXAMPLES.iterdir() if p.is_dir())), config),
+                          console=Console(quiet=True), jobs=1)
+    # no configuration pair can share enough rare content now; code is confirmed as before
+    never = dataclasses.replace(THRESHOLDS, rare_weak=1.01, rare_identical_shape=1.01)
+    patterns, stats = match_shards(shards, config, thresholds=never)
+    assert {p.language for p in report.patterns} - {p.language for p in patterns} == CONFIG_LANGUAGES & {
+        p.language for p in report.patterns}
+    assert [p.id for p in patterns] == [p.id for p in report.patterns if p.language not in CONFIG_LANGUAGES]
+    assert stats["rejected_rare"] > 0
+
+
 @pytest.mark.parametrize("batch_bytes", [1, 3_000, 10**9])  # a file a batch, repositories split, one batch
 def test_batching_does_not_change_the_shards(monkeypatch: pytest.MonkeyPatch, batch_bytes: int) -> None:
     def shards(jobs: int) -> list[tuple[str, list[str], int, list[Any]]]:
@@ -379,10 +394,9 @@ def test_exact_groups_are_the_fragments_with_identical_streams() -> None:
     shards = build_shards(source, console=Console(quiet=True), jobs=1)
     files = [(r, rec) for r, shard in enumerate(shards) for rec in shard.files]
     fragments = select_fragments(files, min_tokens=5, min_lines=1, threshold=lambda _: 0.8)
-    finder = PairFinder(files, fragments)
     by_stream: dict[tuple[str, bytes], list[int]] = {}
     for f in fragments:  # every fragment against every other, by its bytes
-        by_stream.setdefault((f.language, finder.struct(f).tobytes()), []).append(f.id)  # type: ignore[attr-defined]
+        by_stream.setdefault((f.language, files[f.file][1].struct[f.start:f.end].tobytes()), []).append(f.id)
     expected = sorted(ids for ids in by_stream.values() if len({fragments[i].repo for i in ids}) > 1)
     assert expected  # the demo has exact copies
-    assert sorted(finder.exact_groups()) == expected
+    assert sorted(exact_groups(files, fragments)) == expected

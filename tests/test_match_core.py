@@ -16,12 +16,43 @@ import numpy as np
 import pytest
 
 from pattern_miner.match import cluster, minhash
+from pattern_miner.match.candidates import uncommon
 from pattern_miner.match.cluster import group_pairs, largest_units
-from pattern_miner.match.fragments import Fragment, code_lines, select_fragments
-from pattern_miner.match.pairs import ClonePair, PairFinder
+from pattern_miner.match.confirm import ClonePair
+from pattern_miner.match.fragments import Fragment, select_fragments
+from pattern_miner.match.pairs import PairFinder
 from pattern_miner.match.similarity import dice, dice_upper_bound, lcs_length
-from pattern_miner.parse import Unit
-from pattern_miner.shard import SHINGLE, FileRecord, shingles, spans, token_id
+from pattern_miner.records import SHINGLE, FileRecord, Unit, shingles, spans, token_id
+
+# ----------------------------------------------------------------------------- no parser
+
+_LOADED_PARSERS = (
+    "import importlib, pkgutil, sys\n"
+    "import pattern_miner.match\n"
+    "names = sorted(m.name for m in pkgutil.iter_modules(pattern_miner.match.__path__))\n"
+    "for name in names + MORE:\n"
+    "    importlib.import_module(name if '.' in name else 'pattern_miner.match.' + name)\n"
+    "print(names)\n"
+    "print(sorted(m for m in sys.modules if m.split('.')[0] == 'tree_sitter' or m.startswith('tree_sitter_')))\n"
+)
+
+
+def _loaded(*more: str) -> tuple[list[str], list[str]]:
+    """In a fresh interpreter: every module of ``pattern_miner.match`` and ``more`` imported, then
+    (the match modules, the tree-sitter modules loaded)."""
+    out = subprocess.run([sys.executable, "-c", f"MORE = {list(more)!r}\n" + _LOADED_PARSERS],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    return eval(out[0]), eval(out[1])
+
+
+def test_the_matching_core_and_patterns_load_no_parser() -> None:
+    """A process that only merges shards (or a test of the core) never loads tree-sitter or a grammar."""
+    modules, parsers = _loaded("pattern_miner.patterns", "pattern_miner.records", "pattern_miner.phrases")
+    assert {"cluster", "fragments", "minhash", "pairs", "similarity"} <= set(modules)
+    assert parsers == []
+    _, parsers = _loaded("pattern_miner.shard")  # the half that parses does load it: the check can see it
+    assert "tree_sitter" in parsers
+
 
 # ----------------------------------------------------------------------------- similarity
 
@@ -102,7 +133,7 @@ def test_token_ids_and_shingles_are_stable_across_processes() -> None:
     """Shards built in different processes (or CI jobs) must agree: no per-process hash salt."""
     code = (
         "from array import array\n"
-        "from pattern_miner.shard import shingles, token_id\n"
+        "from pattern_miner.records import shingles, token_id\n"
         "ids = array('I', map(token_id, ['def', '$id', '(', ')', ':', 'return', '$num', '+', '$id']))\n"
         "print(list(ids), list(shingles(ids)))\n"
     )
@@ -131,26 +162,31 @@ def _set(values: Sequence[int]) -> np.ndarray:
     return np.unique(np.array(values, dtype=np.int64))
 
 
+def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
+    """One MinHash signature per whole set (all-max when empty)."""
+    return minhash.range_signatures(sets, [(i, 0, len(s)) for i, s in enumerate(sets)])
+
+
 def test_signatures_are_deterministic_and_independent_of_the_batch() -> None:
     rng = random.Random(11)
     sets = [_set([rng.randrange(-(2**62), 2**62) for _ in range(rng.randrange(1, 300))]) for _ in range(20)]
-    first = minhash.signatures(sets)
+    first = signatures(sets)
     assert first.shape == (20, minhash.PERMUTATIONS) and first.dtype == np.uint64
-    assert np.array_equal(first, minhash.signatures(sets))
-    assert np.array_equal(first[7], minhash.signatures([sets[7]])[0])
-    assert np.array_equal(first[::-1], minhash.signatures(sets[::-1]))
+    assert np.array_equal(first, signatures(sets))
+    assert np.array_equal(first[7], signatures([sets[7]])[0])
+    assert np.array_equal(first[::-1], signatures(sets[::-1]))
 
 
 def test_signatures_in_chunks_match_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(5)
     sets = [_set([rng.randrange(2**40) for _ in range(50)]) for _ in range(10)]
-    whole = minhash.signatures(sets)
+    whole = signatures(sets)
     monkeypatch.setattr(minhash, "_CHUNK", 60)
-    assert np.array_equal(whole, minhash.signatures(sets))
+    assert np.array_equal(whole, signatures(sets))
 
 
 def test_signature_of_an_empty_set_is_all_max() -> None:
-    sigs = minhash.signatures([_set([]), _set([1, 2, 3])])
+    sigs = signatures([_set([]), _set([1, 2, 3])])
     assert (sigs[0] == np.iinfo(np.uint64).max).all()
     assert not (sigs[1] == np.iinfo(np.uint64).max).all()
 
@@ -159,7 +195,7 @@ def test_signature_agreement_estimates_jaccard() -> None:
     base = list(range(1000, 1400))
     near = base[:360] + list(range(5000, 5040))  # Jaccard 360/440 ≈ 0.82
     other = list(range(9000, 9400))
-    sigs = minhash.signatures([_set(base), _set(near), _set(other)])
+    sigs = signatures([_set(base), _set(near), _set(other)])
     assert (sigs[0] == sigs[1]).mean() > 0.6
     assert (sigs[0] == sigs[2]).mean() < 0.1
 
@@ -169,7 +205,7 @@ def test_candidate_pairs_finds_near_duplicates_across_groups_only() -> None:
     near = base[:370] + list(range(5000, 5030))
     other = list(range(9000, 9400))
     sets = [_set(base), _set(near), _set(other), _set(base)]
-    sigs = minhash.signatures(sets)
+    sigs = signatures(sets)
     keys = ["python"] * 4
     pairs = set(map(tuple, minhash.candidate_pairs(sigs, keys, [0, 1, 2, 0]).tolist()))
     assert (0, 1) in pairs and (1, 3) in pairs
@@ -180,7 +216,7 @@ def test_candidate_pairs_finds_near_duplicates_across_groups_only() -> None:
 
 def test_candidate_pairs_respects_keys_and_bucket_limit() -> None:
     s = _set(range(100, 200))
-    sigs = minhash.signatures([s, s, s])
+    sigs = signatures([s, s, s])
     assert minhash.candidate_pairs(sigs, ["python", "go", None], [0, 1, 2]).tolist() == []
     assert minhash.candidate_pairs(sigs, ["go", "go", "go"], [0, 1, 2]).tolist() == [[0, 1], [0, 2], [1, 2]]
     assert minhash.candidate_pairs(sigs, ["go", "go", "go"], [0, 1, 2], max_bucket=2).tolist() == []
@@ -190,7 +226,7 @@ def test_candidate_pairs_lists_every_pair_of_a_bucket_once() -> None:
     rng = random.Random(3)
     shared = _set([rng.randrange(2**40) for _ in range(80)])
     sets = [shared] * 5 + [_set([rng.randrange(2**40) for _ in range(80)]) for _ in range(3)]
-    pairs = minhash.candidate_pairs(minhash.signatures(sets), ["go"] * 8, [0, 0, 1, 2, 3, 4, 5, 6])
+    pairs = minhash.candidate_pairs(signatures(sets), ["go"] * 8, [0, 0, 1, 2, 3, 4, 5, 6])
     assert pairs.tolist() == [[a, b] for a in range(5) for b in range(a + 1, 5) if (a, b) != (0, 1)]
 
 
@@ -243,8 +279,8 @@ def unit(kind: str, name: str, start: int, end: int, per_line: int = 4) -> Unit:
 
 
 def test_code_lines_counts_distinct_lines() -> None:
-    assert code_lines([1, 1, 2, 5, 5, 5], 0, 6) == 3
-    assert code_lines([1, 1, 2, 5, 5, 5], 2, 4) == 2
+    lines = array("I", [1, 1, 2, 5, 5, 5])
+    assert [span[-1] for span in spans(lines, 5, [Unit("function", "f", 2, 4, 2, 5)])] == [3, 2]
 
 
 def test_spans_are_the_file_and_its_units_with_their_code_lines() -> None:
@@ -318,7 +354,6 @@ def test_confirm_rejects_pairs_that_cannot_reach_the_threshold_by_size() -> None
     body = [rng.randrange(10_000) for _ in range(200)]
     files = [(0, record("a.py", body)), (1, record("b.py", body[:60]))]
     finder, frags = _finder(files)
-    finder.idf = finder._idf()
     assert finder.confirm(0, 1) is None
     assert finder.stats["rejected_size"] == 1
 
@@ -426,5 +461,5 @@ def test_uncommon_is_not_in_common(n: int) -> None:
     rng = np.random.default_rng(n)
     common = np.unique(rng.integers(-(2**63), 2**63 - 1, n, dtype=np.int64))
     values = np.concatenate([rng.choice(common, 4000), rng.integers(-(2**63), 2**63 - 1, 4000, dtype=np.int64)])
-    assert np.array_equal(PairFinder._uncommon(values, common), ~np.isin(values, common))
-    assert PairFinder._uncommon(values, common[:0]).all()
+    assert np.array_equal(uncommon(values, common), ~np.isin(values, common))
+    assert uncommon(values, common[:0]).all()

@@ -6,10 +6,12 @@ import re
 
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.match.pairs import PairFinder
+from pattern_miner.match.rarity import line_hashes
 from pattern_miner.match.similarity import dice
 from pattern_miner.model import SourceFile
 from pattern_miner.parse import tokenize
-from pattern_miner.shard import FileRecord, record_file
+from pattern_miner.records import FileRecord
+from pattern_miner.shard import record_file
 
 DEPLOY = """#!/usr/bin/env bash
 set -euo pipefail
@@ -54,7 +56,6 @@ def _finder(*files: tuple[int, str, str, tuple[str, ...]]) -> tuple[PairFinder, 
         records.append((repo, record_file(tokenize(path, source.data), source, text)))
     fragments = select_fragments(records, min_tokens=20, min_lines=5, threshold=lambda t: 0.75)
     finder = PairFinder(records, fragments)
-    finder.idf = finder._idf()
     whole = [f.id for f in fragments if f.kind == "file"]
     return finder, whole
 
@@ -68,8 +69,9 @@ def test_consistently_renamed_script_is_confirmed_as_a_copy() -> None:
     # alpha-renaming: the lines read the same once names are numbered by first appearance (but for
     # the one that spells a name inside a message, which is text)
     fa, fb = finder.fragments[a], finder.fragments[b]
-    assert dice(finder.lines(fa), finder.lines(fb)) >= 0.9
-    assert finder.lit(fa) != finder.lit(fb)
+    ra, rb = finder.files[fa.file][1], finder.files[fb.file][1]
+    assert dice(line_hashes(ra, fa), line_hashes(rb, fb)) >= 0.9
+    assert ra.lit[fa.start:fa.end] != rb.lit[fb.start:fb.end]
 
 
 def test_script_in_the_same_style_is_not_a_copy() -> None:
@@ -86,6 +88,7 @@ def test_rare_overlap_weighs_each_side_by_its_own_table() -> None:
                                 (1, "tools/deploy.sh", RENAMED, ("code",)),
                                 (2, "scripts/release.sh", UNRELATED, ("deployment",)))
     fa, fb, fc = (finder.fragments[i] for i in (a, b, c))
-    assert finder.rare_overlap(fa, fb) == finder.rare_overlap(fb, fa)
-    assert 0.0 <= finder.rare_overlap(fb, fc) <= 1.0
-    assert finder.rare_overlap(fa, fa) == 1.0
+    rare = finder.measures.rarity.overlap
+    assert rare(fa, fb) == rare(fb, fa)
+    assert 0.0 <= rare(fb, fc) <= 1.0
+    assert rare(fa, fa) == 1.0

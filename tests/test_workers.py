@@ -91,10 +91,10 @@ def test_matching_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     busy = (
         "import time\n"
         "from pattern_miner.match import pairs\n"
-        "def busy(task):\n"
+        "def busy(finder, task):\n"
         "    time.sleep(600)\n"
         "pairs.PARALLEL_MIN = 0\n"
-        "pairs._prepare_task = busy\n"
+        "pairs._prepare = busy\n"
         "pairs.PairFinder([], []).find(jobs=2)\n"
     )
     with _started(busy, cwd=tmp_path) as proc:

@@ -20,6 +20,7 @@ from pattern_miner.config import Config
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError
 from pattern_miner.match.cluster import group_pairs
+from pattern_miner.match.confirm import THRESHOLDS, Thresholds
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.match.pairs import PairFinder
 from pattern_miner.model import (
@@ -33,7 +34,8 @@ from pattern_miner.model import (
     SourceFile,
 )
 from pattern_miner.patterns import build_pattern
-from pattern_miner.shard import FileRecord, Shard, build_shard
+from pattern_miner.records import FileRecord, Shard
+from pattern_miner.shard import build_shard
 from pattern_miner.workers import die_with_parent
 
 BATCH_BYTES = 1_000_000  # bytes of files sent to a worker at a time: enough to amortize the hand-off
@@ -157,8 +159,10 @@ def match_shards(
     *,
     min_similarity: float | None = None,
     jobs: int | None = None,
+    thresholds: Thresholds = THRESHOLDS,
 ) -> tuple[list[Pattern], dict[str, int]]:
-    """The merge half: every shard's fragments compared across repositories → ranked patterns."""
+    """The merge half: every shard's fragments compared across repositories → ranked patterns
+    (``thresholds``: the confirmation policy's, other than the default for experiments)."""
     files: list[tuple[int, FileRecord]] = [(r, rec) for r, shard in enumerate(shards) for rec in shard.files]
 
     def threshold(pattern_type: str) -> float:
@@ -170,7 +174,7 @@ def match_shards(
     with _fewer_collections():  # tens of thousands of fragments and candidates, no reference cycles
         fragments = select_fragments(files, min_tokens=config.min_fragment_tokens,
                                      min_lines=config.min_fragment_lines, threshold=threshold)
-        finder = PairFinder(files, fragments)
+        finder = PairFinder(files, fragments, thresholds)
         pairs = finder.find(jobs or os.cpu_count() or 1)
     groups, boilerplate = group_pairs(pairs, fragments, min_repos=config.min_repos, total_repos=len(shards),
                                       min_duplicated_lines=config.min_duplicated_lines)

@@ -13,28 +13,14 @@ from __future__ import annotations
 import re
 import warnings
 from array import array
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
 
 import numpy as np
 import tree_sitter
 
 from pattern_miner.languages import ATOM, DROP, KEEP, LEX, WORD, LanguageSpec, for_path
-
-warnings.filterwarnings("ignore", message="int argument support is deprecated", category=DeprecationWarning)
-
-
-class Unit(NamedTuple):
-    """A comparable unit inside a file: tokens [start, end) and lines [start_line, end_line].
-    (A tuple: tens of thousands of them cross from the parse workers, and tuples pickle fast.)"""
-
-    kind: str
-    name: str
-    start: int
-    end: int
-    start_line: int
-    end_line: int
+from pattern_miner.lexer import classify_word, count_lines, decode, lex_text
+from pattern_miner.records import Unit
 
 
 @dataclass
@@ -47,94 +33,6 @@ class TokenizedFile:
     units: list[Unit] = field(default_factory=list)
     n_lines: int = 0
     fallback: bool = False  # compared line by line: no grammar, or the parse was too broken
-
-
-# ----------------------------------------------------------------------------- the text lexer
-
-_LEX_TEMPLATE = r"""(?P<var>\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$[0-9@#?*!$-])
-      |(?P<str>DOUBLE'[^'\n]*')
-      |(?P<flag>--?[A-Za-z][\w-]*)
-      |(?P<path>(?:\.{1,2}|~)?/[\w./@:-]*)
-      |(?P<word>[A-Za-z_][\w./:@-]*)
-      |(?P<num>\d[\w.:-]*)
-      |(?P<op>&&|\|\||>>|<<|[^\s\w])"""
-_LEX = re.compile(_LEX_TEMPLATE.replace("DOUBLE", r'"(?:[^"\\\n]|\\.)*"|'), re.VERBOSE)
-# The same without double-quoted strings: once a `"` opens no string on a line, no later one does (the scan
-# that failed went through them all, each escaped), so trying each again would make a line of `"\"\"\"…`
-# quadratic.
-_LEX_NO_DOUBLE = re.compile(_LEX_TEMPLATE.replace("DOUBLE", ""), re.VERBOSE)
-_COMMAND_WORD = re.compile(r"[a-z][a-z-]{0,24}")  # run, deploy, apt-get, install: kept; us-central1, ./x: not
-
-
-def classify_word(text: str) -> str:
-    """A shell word keeps its text when it reads as a command, subcommand or flag."""
-    if text.startswith("-"):
-        return text.split("=", 1)[0]
-    if _COMMAND_WORD.fullmatch(text):
-        return text
-    return "$word"
-
-
-def lexemes(line: str) -> Iterator[re.Match[str]]:
-    """The text lexer's matches in one line, in time linear in its length: what ``_LEX.finditer`` finds."""
-    for m in _LEX.finditer(line):
-        yield m
-        if m.lastgroup == "op" and m.group() == '"':  # a double quote that opens no string
-            yield from _LEX_NO_DOUBLE.finditer(line, m.end())
-            return
-
-
-def lex_text(text: str, first_line: int, struct: list[str], lit: list[str], lines: list[int]) -> None:
-    """Split opaque text (a shell line, an unparsable file) into tokens."""
-    for offset, line in enumerate(text.split("\n")):
-        stripped = line.lstrip()
-        if not stripped or stripped.startswith("#") or stripped.startswith("//"):
-            continue
-        n = first_line + offset
-        for m in lexemes(line):
-            kind = m.lastgroup
-            value = m.group()
-            if kind == "var":
-                s = "$var"
-            elif kind == "str":
-                s = "$str"
-            elif kind == "flag":
-                s = value.split("=", 1)[0]
-            elif kind == "path":
-                s = "$path"
-            elif kind == "word":
-                s = classify_word(value)
-            elif kind == "num":
-                s = "$num"
-            else:
-                s = value
-            struct.append(s)
-            lit.append(value)
-            lines.append(n)
-
-
-# Per byte: 0 whitespace, 1 an ASCII letter, digit or "_" (a run of them is one word), 2 a mark of its own:
-# any other ASCII character, and every byte of a non-ASCII one (so that symbols and undecodable bytes,
-# each a token of its own to the text lexer, count too).
-_ITEM_KIND = np.array([0 if chr(b).isspace() else 1 if chr(b).isalnum() or b == 0x5F else 2 for b in range(128)]
-                      + [2] * 128, dtype=np.uint8)
-_ITEM_CHUNK = 1 << 20
-
-
-def lexical_items(data: bytes, stop: int | None = None) -> int:
-    """Words plus marks in ``data``: at least the tokens ``tokenize`` makes of it, counted before any
-    parse in linear time and bounded memory (by chunks; it stops counting once past ``stop``)."""
-    count, after_word = 0, False
-    view = memoryview(data)
-    for at in range(0, len(data), _ITEM_CHUNK):
-        kinds = _ITEM_KIND[np.frombuffer(view[at:at + _ITEM_CHUNK], dtype=np.uint8)]
-        word = kinds == 1
-        count += int(np.count_nonzero(kinds == 2)) + int(np.count_nonzero(word[1:] & ~word[:-1]))
-        count += int(word[0] and not after_word)
-        after_word = bool(word[-1])
-        if stop is not None and count > stop:
-            break
-    return count
 
 
 def tokenize_text(path: str, text: str, language: str = "text") -> TokenizedFile:
@@ -154,15 +52,12 @@ _PARSERS: dict[str, tree_sitter.Parser] = {}
 def _parser(spec: LanguageSpec) -> tree_sitter.Parser:
     parser = _PARSERS.get(spec.name)
     if parser is None:
-        parser = _PARSERS[spec.name] = tree_sitter.Parser(tree_sitter.Language(spec.loader()))
+        with warnings.catch_warnings():
+            # a grammar that still hands over its language as an int pointer (tree-sitter-dockerfile 0.2)
+            warnings.filterwarnings("ignore", "int argument support is deprecated", DeprecationWarning)
+            language = tree_sitter.Language(spec.loader())
+        parser = _PARSERS[spec.name] = tree_sitter.Parser(language)
     return parser
-
-
-def count_lines(text: str) -> int:
-    """Lines as an editor numbers them: a final newline does not start another line."""
-    if not text:
-        return 0
-    return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
 def last_line(node: tree_sitter.Node) -> int:
@@ -170,16 +65,6 @@ def last_line(node: tree_sitter.Node) -> int:
     end of the file) ends on the line that newline closes, not on the empty line after it."""
     row, column = node.end_point
     return row if column == 0 and row > node.start_point[0] else row + 1
-
-
-def decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 with replacement, BOM dropped, newlines normalized."""
-    text = data.decode("utf-8", errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 
 
 _DEEP: dict[int, re.Pattern[str]] = {}
@@ -224,7 +109,7 @@ class _Tables:
     modes: list[str | None]  # the spec's mode of the kind (None: descend, or emit a leaf)
     named: list[bool]
     blank: list[bool]  # the kind's text is whitespace (Dockerfile newlines)
-    special: list[bool]  # a unit, mapping pair, block or stage starts at this kind
+    special: list[bool]  # a unit, mapping pair, list item, block or stage starts at this kind
     atoms: list[str]  # the placeholder an ATOM of the kind becomes
 
 
@@ -239,9 +124,7 @@ def _tables(spec: LanguageSpec) -> _Tables:
         count = language.node_kind_count
         # the last slot stands for ERROR, whose id (65535) is outside the grammar's kinds
         names = [language.node_kind_for_id(i) or "" for i in range(count)] + ["ERROR"]
-        starts = set(spec.units) | {spec.pair_kind, spec.block_kind, spec.stage_kind}
-        if spec.unit_parent_keys:
-            starts.add("block_sequence_item")
+        starts = set(spec.units) | {spec.pair_kind, spec.item_kind, spec.block_kind, spec.stage_kind}
         starts.discard("")
         tables = _TABLES[spec.name] = _Tables(
             names=names,
@@ -252,6 +135,15 @@ def _tables(spec: LanguageSpec) -> _Tables:
             atoms=[spec.placeholders.get(n, "$" + n) for n in names],
         )
     return tables
+
+
+@dataclass(slots=True)
+class _Block:
+    """An HCL-style block the walk is inside: its depth, its type (`resource`), the labels seen so far."""
+
+    depth: int
+    type: str
+    labels: int = 0
 
 
 class _Walker:
@@ -272,9 +164,8 @@ class _Walker:
         self.stage_starts: list[tuple[int, int]] = []  # (token index, line) of each FROM
         # open units: (depth, kind, name, start token, start line, end line)
         self._open: list[tuple[int, str, str, int, int, int]] = []
-        # YAML: (depth, key) of enclosing mapping pairs; HCL: (depth, block type, labels seen)
-        self._keys: list[tuple[int, str]] = []
-        self._blocks: list[list[Any]] = []
+        self._keys: list[tuple[int, str]] = []  # (depth, key) of the enclosing mapping pairs
+        self._blocks: list[_Block] = []  # the enclosing blocks
 
     def _text(self, node: tree_sitter.Node) -> str:
         if self.ascii is not None:
@@ -289,7 +180,7 @@ class _Walker:
 
     def _set_watch(self) -> None:
         self._watch = max(self._open[-1][0] if self._open else -1, self._keys[-1][0] if self._keys else -1,
-                          self._blocks[-1][0] if self._blocks else -1)
+                          self._blocks[-1].depth if self._blocks else -1)
 
     def finish(self) -> None:
         """Token start bytes to 1-based lines, and the units' last lines trimmed to their last token."""
@@ -312,8 +203,8 @@ class _Walker:
                 return KEEP
         if spec.label_kind and kind == spec.label_kind and parent_kind == spec.block_kind and self._blocks:
             block = self._blocks[-1]
-            block[2] += 1
-            return KEEP if block[2] <= spec.kept_labels.get(block[1], 0) else ATOM
+            block.labels += 1
+            return KEEP if block.labels <= spec.kept_labels.get(block.type, 0) else ATOM
         return spec.modes.get(kind)
 
     def _close_units(self, depth: int) -> None:
@@ -322,7 +213,7 @@ class _Walker:
             self.units.append(Unit(kind, name, start, len(self.struct), start_line, end_line))
         while self._keys and self._keys[-1][0] >= depth:
             self._keys.pop()
-        while self._blocks and self._blocks[-1][0] >= depth:
+        while self._blocks and self._blocks[-1].depth >= depth:
             self._blocks.pop()
         self._set_watch()
 
@@ -331,21 +222,22 @@ class _Walker:
         spec = self.spec
         unit_kind = spec.units.get(kind)
         if unit_kind is not None:
-            if kind == "variable_declarator":  # only `const f = () => {...}` and `= function () {...}`
+            values = spec.unit_values.get(kind)
+            if values is not None:
                 value = node.child_by_field_name("value")
-                if value is None or value.type not in ("arrow_function", "function_expression", "function"):
+                if value is None or value.type not in values:
                     return None
             if spec.block_kind and kind == spec.block_kind:
-                parts = [self._text(c) for c in node.named_children if c.type in ("identifier", spec.label_kind)]
+                parts = [self._text(c) for c in node.named_children if c.type in spec.block_name_kinds]
                 if not parts or parts[0] in spec.boilerplate_units:
                     return None
                 return unit_kind, " ".join(parts)
             name_node = node.child_by_field_name(spec.name_fields.get(kind, "name"))
             return unit_kind, self._text(name_node) if name_node is not None else ""
-        if spec.unit_parent_keys and kind in (spec.pair_kind, "block_sequence_item") and self._keys:
+        if spec.unit_parent_keys and kind in (spec.pair_kind, spec.item_kind) and self._keys:
             key_depth, key = self._keys[-1]
             parent_unit = spec.unit_parent_keys.get(key)
-            if parent_unit is not None and depth == key_depth + 3:
+            if parent_unit is not None and depth == key_depth + spec.child_depth:
                 if kind == spec.pair_kind:
                     key_node = node.child_by_field_name("key")
                     return parent_unit, self._text(key_node) if key_node is not None else ""
@@ -445,7 +337,7 @@ class _Walker:
             self._keys.append((depth, self._text(key_node).strip() if key_node is not None else ""))
         if kind == spec.block_kind:
             first = node.named_child(0)
-            self._blocks.append([depth, self._text(first) if first is not None else "", 0])
+            self._blocks.append(_Block(depth, self._text(first) if first is not None else ""))
         if kind == spec.stage_kind:
             self.stage_starts.append((len(self.struct), node.start_point[0] + 1))
         self._set_watch()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import math
 import posixpath
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -14,8 +13,8 @@ import numpy as np
 from pattern_miner.match.cluster import Group
 from pattern_miner.match.fragments import Fragment
 from pattern_miner.model import Occurrence, Pattern, RepoInfo
-from pattern_miner.parse import tokenize
-from pattern_miner.shard import SHINGLE, FileRecord
+from pattern_miner.phrases import features
+from pattern_miner.records import SHINGLE, FileRecord
 
 PRIORITY_WEIGHT = {"high": 1.5, "medium": 1.0, "low": 0.6}
 MAX_TEXT_LINES = 400  # excerpt kept per occurrence: enough for any issue, bounded for huge files
@@ -34,7 +33,6 @@ _LANGUAGE_LABEL = {
     "bash": "Shell", "dockerfile": "Dockerfile", "yaml": "YAML", "hcl": "Terraform", "json": "JSON",
     "text": "Text",
 }
-_WORD = re.compile(r"[A-Za-z][\w./@:-]*")
 
 
 TINY_LINES = 7  # fewer code lines than this: never worth a shared library on its own
@@ -71,46 +69,6 @@ def stable_id(pattern_type: str, kind: str, shingle_sets: Sequence[np.ndarray]) 
     shared = sorted(h for h, c in counts.items() if c >= need) or sorted(counts)
     digest = hashlib.blake2b(f"{pattern_type}|{kind}|{shared[:ID_ANCHORS]}".encode(), digest_size=6)
     return f"{pattern_type.replace('_', '-')}-{digest.hexdigest()}"
-
-
-def features(rec: FileRecord, frag: Fragment, limit: int = 12) -> tuple[str, ...]:
-    """Salient kept words of one copy: command phrases (`gcloud run deploy`), actions, resource types,
-    and, in code, the names of what it calls."""
-    lines = rec.text.split("\n")[frag.start_line - 1:frag.end_line]
-    tok = tokenize(rec.path, "\n".join(lines).encode())
-    phrases: Counter[str] = Counter()
-    order: dict[str, int] = {}
-    if tok.language in ("python", "javascript", "typescript", "tsx", "go"):
-        for k in range(len(tok.struct) - 1):
-            if tok.struct[k] == "$id" and tok.struct[k + 1] == "(":
-                name = tok.lit[k]
-                if k >= 2 and tok.struct[k - 1] == "." and tok.struct[k - 2] == "$id":
-                    name = f"{tok.lit[k - 2]}.{name}"
-                phrases[name] += 1
-                order.setdefault(name, k)
-    else:
-        run: list[str] = []
-        last_line = -1
-        keyed = tok.language in ("yaml", "json", "hcl")
-        for k, (s, lit, line) in enumerate(zip(tok.struct, tok.lit, tok.lines, strict=True)):
-            # a mapping key (`steps:`, `name =`) says where, not what: leave it out
-            is_key = keyed and k + 1 < len(tok.struct) and tok.struct[k + 1] in (":", "=")
-            kept = s == lit and bool(_WORD.fullmatch(s)) and len(s) > 1 and not is_key
-            if run and (not kept or line != last_line):
-                phrase = " ".join(run[:3])
-                phrases[phrase] += 1
-                order.setdefault(phrase, len(order))
-                run = []
-            if kept:
-                run.append(s)
-            last_line = line
-        if run:
-            phrase = " ".join(run[:3])
-            phrases[phrase] += 1
-            order.setdefault(phrase, len(order))
-    # the most specific phrases first: multi-word commands, then by how often they occur
-    ranked = sorted(phrases, key=lambda p: (-len(p.split()), -phrases[p], order[p]))
-    return tuple(ranked[:limit])
 
 
 def title(pattern_type: str, frag: Fragment, rec: FileRecord) -> str:
@@ -176,7 +134,7 @@ def build_pattern(
         score=rank_score(similarity, n_repos, code_lines, priority),
         lines=mean_lines,
         occurrences=tuple(occurrences),
-        features=features(medoid_rec, medoid),
+        features=features(medoid_rec, medoid.start, medoid.end),
         content_hash=content.hexdigest(),
     )
 

@@ -1,7 +1,7 @@
 """Worker processes die with the process that started them, even when it is killed (``kill -9``).
 
-``die_with_parent`` is the initializer of every process pool (parsing in ``engine``, matching in
-``match.pairs``). Both pools fork, so a worker's parent is the process that made the pool. On Linux the
+``die_with_parent`` runs in the initializer of every process pool (parsing in ``engine``, matching in
+``match.parallel``). Both pools fork, so a worker's parent is the process that made the pool. On Linux the
 kernel sends the worker SIGKILL when that parent ends (``prctl(PR_SET_PDEATHSIG)``; strictly, when the
 thread that forked it ends: pools are made and shut down by one thread, which outlives them). Elsewhere a
 daemon thread polls the parent's pid.

@@ -3,7 +3,8 @@
 One generic walker (``pattern_miner.parse``) reads a ``LanguageSpec``: which node kinds are dropped
 (comments), which collapse to a placeholder (names and literals, so renamed copies match), which keep
 their text because it carries meaning (YAML keys, shell command names, Terraform block types), and which
-nodes are comparable units (functions, jobs, blocks). Nothing here runs code; the modules only declare.
+nodes are comparable units (functions, jobs, blocks); ``pattern_miner.phrases`` reads which phrases say
+what a copy does. Nothing here runs code; the modules only declare.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ ATOM = "atom"  # one placeholder token in the structural stream, the text in the
 KEEP = "keep"  # the text itself, in both streams: it carries meaning
 WORD = "word"  # KEEP when it looks like a command/subcommand/flag, ATOM otherwise (shell words)
 LEX = "lex"  # opaque text (a RUN line, a YAML run: block): split by the text lexer, words as WORD
+
+# Salient phrases (``pattern_miner.phrases``): what says what a copy does.
+CALLS = "calls"  # the names code calls: `session.get`, `json.dumps`
+WORDS = "words"  # runs of kept words on one line: `gcloud run deploy`, `RUN pip install`
 
 
 @dataclass(frozen=True)
@@ -42,15 +47,26 @@ class LanguageSpec:
     units: dict[str, str] = field(default_factory=dict)
     # for units: the field holding the unit's name (default "name")
     name_fields: dict[str, str] = field(default_factory=dict)
-    # YAML-style mappings: the kind of a key/value pair and of its key, and keys whose VALUE keeps its text
+    # units that count only when their `value` field is one of these kinds: a JavaScript
+    # `const f = () => {…}` is a function, `const n = 1` is not
+    unit_values: dict[str, frozenset[str]] = field(default_factory=dict)
+    # YAML-style mappings: the kind of a pair (its `key` and `value` fields), and keys whose VALUE keeps its
+    # text (`uses: actions/checkout@v4` says what a step does)
     pair_kind: str = ""
     kept_value_keys: frozenset[str] = frozenset()
-    # YAML units: a pair whose key is listed here makes each of its children a unit of that kind
+    # YAML units: a pair whose key is listed here (`jobs`, `steps`) makes each of its children a unit of
+    # that kind: the pairs of the mapping that is its value (named by their key), or the items of its
+    # sequence (this kind, unnamed) ...
     unit_parent_keys: dict[str, str] = field(default_factory=dict)
-    # HCL-style blocks: block kind, label kind, and how many leading labels keep their text per block type
+    item_kind: str = ""
+    # ... children found this many levels below the pair: pair → value node → mapping | sequence → child
+    child_depth: int = 0
+    # HCL-style blocks: the block kind (its first named child is its type: `resource`), the label kind, how
+    # many leading labels keep their text per block type, and the children whose text names the block
     block_kind: str = ""
     label_kind: str = ""
     kept_labels: dict[str, int] = field(default_factory=dict)
+    block_name_kinds: frozenset[str] = frozenset()
     # block types (or YAML keys) that are boilerplate preambles, never units of their own
     boilerplate_units: frozenset[str] = frozenset()
     # instruction that starts a new stage (Dockerfile FROM): stages become units when there are several
@@ -62,6 +78,11 @@ class LanguageSpec:
     # tree-sitter-python #350). A line indented deeper than this many characters (YAML's compact `- `, `? `
     # and `: ` indicators count as indentation) is lexed line by line instead: each level takes a character.
     max_indent: int = 0
+    # how its salient phrases are found (CALLS or WORDS, above); a file of no known language takes WORDS
+    phrases: str = WORDS
+    # tokens that follow a mapping key (`steps:`, `name =`, `FOO=bar` in a script): a word before one says
+    # where, not what, and is no phrase
+    key_marks: frozenset[str] = frozenset()
 
     @property
     def loader(self) -> Callable[[], Any]:

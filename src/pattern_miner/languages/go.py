@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pattern_miner.languages import ATOM, DROP, LanguageSpec
+from pattern_miner.languages import ATOM, CALLS, DROP, LanguageSpec
 
 SPEC = LanguageSpec(
     name="go",
@@ -28,4 +28,5 @@ SPEC = LanguageSpec(
         "rune_literal": "$str", "int_literal": "$num", "float_literal": "$num", "imaginary_literal": "$num",
     },
     units={"function_declaration": "function", "method_declaration": "method", "type_declaration": "type"},
+    phrases=CALLS,
 )

@@ -23,5 +23,7 @@ SPEC = LanguageSpec(
     block_kind="block",
     label_kind="string_lit",
     kept_labels={"resource": 1, "data": 1},  # resource "google_cloud_run_v2_service" "api": the type matters
+    block_name_kinds=frozenset({"identifier", "string_lit"}),  # its type and labels, bare or quoted
     boilerplate_units=frozenset({"terraform", "required_providers", "provider"}),
+    key_marks=frozenset({":", "="}),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pattern_miner.languages import ATOM, DROP, LanguageSpec
+from pattern_miner.languages import ATOM, CALLS, DROP, LanguageSpec
 
 # Shared with TypeScript: the grammars agree on these kinds.
 JS_MODES = {
@@ -35,6 +35,9 @@ JS_UNITS = {
     "variable_declarator": "function",
 }
 
+# A declarator is a unit only when it binds a function: `const f = () => {…}`, `= function () {…}`.
+JS_UNIT_VALUES = {"variable_declarator": frozenset({"arrow_function", "function_expression", "function"})}
+
 SPEC = LanguageSpec(
     name="javascript",
     grammar=("tree_sitter_javascript", "language"),
@@ -42,4 +45,6 @@ SPEC = LanguageSpec(
     modes=JS_MODES,
     placeholders=JS_PLACEHOLDERS,
     units=JS_UNITS,
+    unit_values=JS_UNIT_VALUES,
+    phrases=CALLS,
 )

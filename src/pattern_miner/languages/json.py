@@ -11,4 +11,5 @@ SPEC = LanguageSpec(
     modes={"comment": "drop", "string": ATOM, "number": ATOM},
     placeholders={"string": "$str", "number": "$num"},
     field_modes={("pair", "key"): KEEP},
+    key_marks=frozenset({":", "="}),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pattern_miner.languages import ATOM, DROP, LanguageSpec
+from pattern_miner.languages import ATOM, CALLS, DROP, LanguageSpec
 
 SPEC = LanguageSpec(
     name="python",
@@ -20,4 +20,5 @@ SPEC = LanguageSpec(
                   "integer": "$num", "float": "$num"},
     units={"function_definition": "function", "class_definition": "class"},
     max_indent=200,  # the scanner crashes past ~500 nesting levels with a string open
+    phrases=CALLS,
 )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pattern_miner.languages import ATOM, LanguageSpec
-from pattern_miner.languages.javascript import JS_MODES, JS_PLACEHOLDERS, JS_UNITS
+from pattern_miner.languages import ATOM, CALLS, LanguageSpec
+from pattern_miner.languages.javascript import JS_MODES, JS_PLACEHOLDERS, JS_UNIT_VALUES, JS_UNITS
 
 TS_MODES = {**JS_MODES, "predefined_type": ATOM}
 TS_PLACEHOLDERS = {**JS_PLACEHOLDERS, "predefined_type": "$type"}
@@ -16,4 +16,6 @@ SPEC = LanguageSpec(
     modes=TS_MODES,
     placeholders=TS_PLACEHOLDERS,
     units=TS_UNITS,
+    unit_values=JS_UNIT_VALUES,
+    phrases=CALLS,
 )

@@ -25,5 +25,8 @@ SPEC = LanguageSpec(
     # actions/checkout@v4 and google-github-actions/deploy-cloudrun@v2 say what a step does
     kept_value_keys=frozenset({"uses", "shell", "runs-on", "entrypoint"}),
     unit_parent_keys={"jobs": "job", "steps": "step", "services": "service"},
+    item_kind="block_sequence_item",  # a step: `- uses: …`
+    child_depth=3,  # block_mapping_pair → block_node → block_mapping | block_sequence → pair | item
     max_indent=200,  # the scanner crashes past ~250 nesting levels
+    key_marks=frozenset({":", "="}),
 )

@@ -2,7 +2,7 @@
 
 - Largest unit first: a pair whose two fragments both lie inside the two sides of a larger confirmed
   pair between the same files is dropped (a copied file is one pattern, not also its twelve functions).
-- Union-find joins the strong pairs into N-way groups. A weak pair (see ``pairs``) then only attaches
+- Union-find joins the strong pairs into N-way groups. A weak pair (see ``confirm``) then only attaches
   a fragment that is still alone to its best match; it never joins two groups, so one borderline
   match cannot merge two patterns.
 - A group must span at least ``min_repos`` repositories, and a group present in too large a share of all
@@ -18,8 +18,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pattern_miner.match.confirm import ClonePair
 from pattern_miner.match.fragments import Fragment
-from pattern_miner.match.pairs import CONFIG_LANGUAGES, ClonePair
+from pattern_miner.records import CONFIG_LANGUAGES
 
 # A group in more than this share of all repositories is boilerplate — but only with at least
 # BOILERPLATE_MIN_REPOS repositories; below that, "most repos" is just "a few".

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from pattern_miner.shard import FileRecord
+from pattern_miner.records import FileRecord
 
 
 class Fragment(NamedTuple):
@@ -21,16 +21,11 @@ class Fragment(NamedTuple):
     language: str
     pattern_type: str
     threshold: float
-    code_lines: int  # distinct source lines with tokens
+    code_lines: int  # distinct source lines with tokens (``records.spans``)
 
     @property
     def size(self) -> int:
         return self.end - self.start
-
-
-def code_lines(lines: Sequence[int], start: int, end: int) -> int:
-    """Distinct source lines that carry at least one token: comments and blank lines do not count."""
-    return len(set(lines[start:end]))
 
 
 def select_fragments(

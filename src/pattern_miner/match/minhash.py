@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from pattern_miner.match import paircodes
+
 PERMUTATIONS = 64
 ROWS = 2
 BANDS = PERMUTATIONS // ROWS
@@ -29,25 +31,22 @@ _MULTS = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
 _MAX = np.iinfo(np.uint64).max
 
 
-def _hash(values: np.ndarray, perms: slice = slice(None)) -> np.ndarray:
-    """The hashes of every value under the permutations ``perms``: (len(values), n_perms) uint64."""
+def _hash(values: np.ndarray) -> np.ndarray:
+    """The hashes of every value under every permutation: (len(values), PERMUTATIONS) uint64."""
     with np.errstate(over="ignore"):
-        hashed = values[:, None] ^ _SEEDS[None, perms]
-        hashed *= _MULTS[None, perms]
+        hashed = values[:, None] ^ _SEEDS[None, :]
+        hashed *= _MULTS[None, :]
         hashed ^= hashed >> np.uint64(29)
     return hashed
 
 
-def range_signatures(
-    arrays: Sequence[np.ndarray], ranges: Sequence[tuple[int, int, int]], perms: slice = slice(None)
-) -> np.ndarray:
+def range_signatures(arrays: Sequence[np.ndarray], ranges: Sequence[tuple[int, int, int]]) -> np.ndarray:
     """One MinHash signature per range (array index, start, stop): of the values ``arrays[a][start:stop]``.
 
     The ranges of one array may overlap and nest (a file, its classes, their methods): every value is
     hashed once, its array cut into segments at every range's ends, and a range's signature is the
-    minimum over its segments. An empty range gets the all-max signature. ``perms`` computes only some
-    columns (whole bands of them: a process can take half of the bands)."""
-    width = len(range(PERMUTATIONS)[perms])
+    minimum over its segments. An empty range gets the all-max signature."""
+    width = PERMUTATIONS
     out = np.full((len(ranges), width), _MAX, dtype=np.uint64)
     per_array: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for row, (a, start, stop) in enumerate(ranges):
@@ -63,7 +62,7 @@ def range_signatures(
         nonlocal pending
         if not parts:
             return
-        hashed = _hash(np.concatenate(parts).view(np.uint64), perms)
+        hashed = _hash(np.concatenate(parts).view(np.uint64))
         first, last = np.array(starts), np.array(stops)
         bounds = np.unique(np.concatenate((first, last)))
         bounds = bounds[bounds < len(hashed)]
@@ -93,11 +92,6 @@ def range_signatures(
             flush()
     flush()
     return out
-
-
-def signatures(sets: Sequence[np.ndarray]) -> np.ndarray:
-    """One PERMUTATIONS-long MinHash signature per set of int64 shingle hashes (all-max when empty)."""
-    return range_signatures(sets, [(i, 0, len(s)) for i, s in enumerate(sets)])
 
 
 # odd 64-bit constants to mix a band's rows and its key into one bucket hash
@@ -140,8 +134,7 @@ def candidate_pairs(
                 i, j = members[first + x].ravel(), members[first + y].ravel()
                 apart = group[i] != group[j]
                 i, j = i[apart], j[apart]
-                found.append(np.minimum(i, j) * n + np.maximum(i, j))
+                found.append(paircodes.encode(np.minimum(i, j), np.maximum(i, j), n))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.unique(np.concatenate(found))
-    return np.stack((pairs // n, pairs % n), axis=1)
+    return np.stack(paircodes.decode(np.unique(np.concatenate(found)), n), axis=1)

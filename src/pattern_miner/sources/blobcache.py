@@ -12,6 +12,8 @@ and whatever stands in their way is moved aside (``cachefs``).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import os
@@ -36,6 +38,20 @@ def blob_matches(sha: str, data: bytes) -> bool:
     if len(sha) == 64:
         return hashlib.sha256(b"blob %d\0" % len(data) + data).hexdigest() == sha
     return git_blob_sha(data) == sha
+
+
+def decode_blob(sha: str, encoding: Any, content: Any) -> bytes:
+    """A blob's bytes from the REST API's ``{"encoding": ..., "content": ...}``, checked against its SHA.
+    ``""`` is a real blob: an empty file (size 0). ValueError says what is wrong with it."""
+    if not isinstance(content, str):
+        raise ValueError(f"no content for blob {sha[:12]}")
+    try:
+        data = base64.b64decode(content) if encoding == "base64" else content.encode("utf-8")
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"malformed blob {sha[:12]}") from exc
+    if not blob_matches(sha, data):
+        raise ValueError(f"blob {sha[:12]} does not match its SHA")
+    return data
 
 
 @dataclass(frozen=True)

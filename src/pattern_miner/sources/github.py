@@ -16,8 +16,6 @@ configured repository is a ``UsageError``.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import fnmatch
 import re
 import tarfile
@@ -31,9 +29,7 @@ from typing import Any, TypeVar
 
 import requests
 from github import Github, GithubException
-from github.GithubException import (
-    UnknownObjectException,
-)
+from github.GithubException import UnknownObjectException
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
@@ -50,12 +46,11 @@ from pattern_miner.github_api import (
 )
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
 from pattern_miner.neterrors import describe
-from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, TreeEntry, blob_matches
+from pattern_miner.sources.archive import read_archive
+from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, TreeEntry, decode_blob
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 T = TypeVar("T")
-
-
 BLOBS_AT_MOST = 2  # missing files fetched blob by blob; more come from one archive of the commit
 ARCHIVE_TIMEOUT = 120  # seconds without a byte of the archive before the download fails
 
@@ -361,37 +356,20 @@ class GitHubSource:
         return contents
 
     def _archive(self, repo: Repository, commit: str, wanted: dict[str, str]) -> dict[str, bytes]:
-        """The ``wanted`` files (path -> blob SHA) from the commit's tarball, read as it streams: nothing is
-        written to disk, other files are skipped, and a file is kept only when its bytes hash to its SHA."""
+        """The ``wanted`` files (path -> blob SHA) from the commit's tarball, each checked against its SHA."""
         url = self._call(repo.get_archive_link, "tarball", commit)
-        found: dict[str, bytes] = {}
-        with requests.get(url, stream=True, timeout=ARCHIVE_TIMEOUT) as response:
-            response.raise_for_status()
-            with tarfile.open(fileobj=response.raw, mode="r|gz") as archive:
-                for member in archive:
-                    path = member.name.partition("/")[2]  # below the "<owner>-<repo>-<sha7>/" prefix
-                    sha = wanted.get(path)
-                    if sha is None or not member.isfile() or member.size > self.config.max_file_bytes:
-                        continue
-                    handle = archive.extractfile(member)
-                    data = handle.read() if handle is not None else b""
-                    if blob_matches(sha, data):
-                        found[sha] = data
-                        if self.cache is not None:
-                            self._keep(self.cache.put_blob, sha, data)
+        found = read_archive(url, wanted, max_bytes=self.config.max_file_bytes, timeout=ARCHIVE_TIMEOUT)
+        if self.cache is not None:
+            for sha, data in found.items():
+                self._keep(self.cache.put_blob, sha, data)
         return found
 
     def _blob(self, repo: Repository, sha: str) -> bytes:
         blob = self._call(repo.get_git_blob, sha)
-        encoding, content = blob.encoding, blob.content
-        if not isinstance(content, str):  # "" is a real blob: an empty file (size 0)
-            raise _Failed(f"malformed response from GitHub: no content for blob {sha[:12]}")
         try:
-            data = base64.b64decode(content) if encoding == "base64" else content.encode("utf-8")
-        except (binascii.Error, ValueError) as exc:
-            raise _Failed(f"malformed blob {sha[:12]} from GitHub") from exc
-        if not blob_matches(sha, data):
-            raise _Failed(f"blob {sha[:12]} from GitHub does not match its SHA")
+            data = decode_blob(sha, blob.encoding, blob.content)
+        except ValueError as exc:
+            raise _Failed(f"GitHub sent a bad blob: {exc}") from exc
         if self.cache is not None:
             self._keep(self.cache.put_blob, sha, data)
         return data

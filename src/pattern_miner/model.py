@@ -188,6 +188,60 @@ class Pattern:
         }
 
 
+OPPORTUNITY_KINDS = ("family", "library", "region", "single", "semantic", "template")
+CATEGORIES = ("api_client", "configuration", "deployment", "ci_workflow", "container", "infrastructure", "code")
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """One thing worth extracting: the unit the product ranks, advises on and publishes (one issue each).
+
+    Kinds: ``family`` (repositories that are near-forks of each other, or generated from one template),
+    ``library`` (clone groups that travel together: a module or framework copied between services),
+    ``region`` (a large copy edited after the copy: one occurrence per side, with its coverage),
+    ``single`` (a clone group that nothing groups), ``semantic`` (the same job written independently:
+    variants, not copies) and ``template`` (stock files a tool generates, identical in many repositories:
+    "adopt a shared template", ranked last).
+    """
+
+    id: str  # stable across runs: kept when a component or a copy is added or removed
+    kind: str  # one of OPPORTUNITY_KINDS
+    category: str  # what the code does, from its content: one of CATEGORIES
+    title: str
+    repos: tuple[str, ...]  # sorted
+    patterns: tuple[Pattern, ...]  # its components (the clone groups one extraction removes); none for semantic
+    occurrences: tuple[Occurrence, ...]  # one per copy or variant (a family: none; see ``shared``)
+    value: float  # rank key: what extracting it saves, adjusted (see opportunities.value); higher first
+    confidence: str  # High | Medium | Low
+    rank: int = 0  # 1-based position in the report
+    lines: int = 0  # duplicated lines one extraction removes (copies beyond the first)
+    summary: str = ""  # one sentence: what is shared, in how many repositories
+    shared: tuple[tuple[str, str], ...] = ()  # family: (path, "identical" | "edited" | "only <repo>")
+    content_hash: str = ""  # changes when any component's content changes: asks for advice again
+
+    @property
+    def has_private(self) -> bool:
+        return any(p.has_private for p in self.patterns) or any(o.private for o in self.occurrences)
+
+    def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rank": self.rank,
+            "kind": self.kind,
+            "category": self.category,
+            "title": self.title,
+            "summary": self.summary,
+            "value": round(self.value, 4),
+            "confidence": self.confidence,
+            "lines": self.lines,
+            "repos": list(self.repos),
+            "patterns": [p.id for p in self.patterns],
+            "occurrences": [o.to_dict(with_text=with_text) for o in self.occurrences],
+            "shared": [{"path": path, "state": state} for path, state in self.shared],
+            "content_hash": self.content_hash,
+        }
+
+
 @dataclass(frozen=True)
 class ScanStats:
     repositories: int = 0

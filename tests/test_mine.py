@@ -77,10 +77,10 @@ def test_local_dry_run_renders_would_be_issues_and_a_report(tmp_path: Path) -> N
     paths = write_repos(tmp_path, ("api", "web", "jobs"), {"jobs": "echo extra\n"})
     settings = Settings(source="local", local_paths=tuple(paths), cache_dir=str(tmp_path / "cache"))
     result = run_mining(settings, quiet())
-    assert len(result.report.opportunities) == 1
+    assert len(result.report.actionable) == 1
     assert result.issues is not None and result.issues.dry_run and result.issues.get("created") == 1
     [spec] = result.specs
-    assert spec.repo == PREVIEW_TARGET and parse_marker(spec.body).id == result.report.opportunities[0].id
+    assert spec.repo == PREVIEW_TARGET and parse_marker(spec.body).id == result.report.actionable[0].id
     report = json.loads(Path(result.report_path).read_text())
     assert report["extraction_opportunities"] == 1 and report["dry_run"] is True
     assert "recommendations" in report["advice"] and report["history"]

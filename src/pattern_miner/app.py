@@ -177,7 +177,7 @@ class Service:
             record.result = {
                 "repositories_scanned": len(report.repositories),
                 "patterns_found": len(report.patterns),
-                "extraction_opportunities": len(report.opportunities),
+                "extraction_opportunities": len(report.actionable),
                 "dry_run": settings.dry_run,
                 "issues": dict(result.issues.counts),
                 "changes": changes if result.history or not recorded else recorded["changes"],

@@ -280,7 +280,7 @@ class DevNexus:
         todo: list[Pattern] = []
         for p in patterns:
             status = _get(history.get(p.id), "status")
-            if not p.is_opportunity or (status is not None and status not in POST_STATUSES):
+            if not p.is_actionable or (status is not None and status not in POST_STATUSES):
                 result.skipped += 1
             elif status in (None, "new") and p.id in self._known:
                 result.known += 1

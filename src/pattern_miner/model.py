@@ -161,8 +161,8 @@ class Pattern:
         return tuple(sorted({o.repo for o in self.occurrences}))
 
     @property
-    def is_opportunity(self) -> bool:
-        """Worth an extraction issue: not a Low-confidence match."""
+    def is_actionable(self) -> bool:
+        """Worth acting on: not a Low-confidence match."""
         return self.confidence != "Low"
 
     @property
@@ -274,16 +274,19 @@ class ScanReport:
     skips: tuple[Skip, ...] = ()
     stats: ScanStats = field(default_factory=ScanStats)
 
+    opportunities: tuple[Opportunity, ...] = ()  # ranked, best first (see pattern_miner.opportunities)
+
     @property
-    def opportunities(self) -> tuple[Pattern, ...]:
-        return tuple(p for p in self.patterns if p.is_opportunity)
+    def actionable(self) -> tuple[Pattern, ...]:
+        """The patterns worth acting on: not Low-confidence matches."""
+        return tuple(p for p in self.patterns if p.is_actionable)
 
     def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
         return {
             "tool": "pattern-miner",
             "repositories_scanned": len(self.repositories),
             "patterns_found": len(self.patterns),
-            "extraction_opportunities": len(self.opportunities),
+            "extraction_opportunities": len(self.actionable),
             "stats": self.stats.to_dict(),
             "repositories": [r.to_dict() for r in self.repositories],
             "failures": [{"repo": f.repo, "reason": f.reason, "stale": f.stale} for f in self.failures],

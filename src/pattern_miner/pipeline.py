@@ -100,7 +100,7 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
         report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
                       pattern_type=settings.pattern_type, min_similarity=settings.min_similarity)
     failed = {f.repo for f in report.failures}
-    ranked = sorted(report.opportunities, key=lambda p: (-p.score, p.id))
+    ranked = sorted(report.actionable, key=lambda p: (-p.score, p.id))
     if settings.issue_target == "per-repo":  # also targets whose patterns are gone: their issues may close
         for repo in sorted({r.name for r in report.repositories} - failed):
             targets.load(repo)

@@ -42,7 +42,7 @@ def table(report: ScanReport, *, limit: int | None = None) -> str:
     if not report.patterns:
         lines.append("No patterns copied across repositories were found.")
         return "\n".join(lines) + "\n"
-    lines.append(f"{len(report.patterns)} patterns, {len(report.opportunities)} extraction opportunities:\n")
+    lines.append(f"{len(report.patterns)} patterns, {len(report.actionable)} extraction opportunities:\n")
     header = f"{'#':>3}  {'confidence':10}  {'similar':>7}  {'repos':>5}  {'lines':>5}  {'type':15}  pattern"
     lines.append(header)
     lines.append("-" * len(header))
@@ -62,7 +62,7 @@ def markdown(report: ScanReport, *, limit: int | None = None) -> str:
     out = [
         "# Pattern Miner report\n",
         f"{s.repositories} repositories, {s.files_scanned} files, {s.lines_scanned} lines scanned; "
-        f"**{len(report.patterns)} patterns**, **{len(report.opportunities)} extraction opportunities**.\n",
+        f"**{len(report.patterns)} patterns**, **{len(report.actionable)} extraction opportunities**.\n",
     ]
     if report.patterns:
         out.append("| # | Pattern | Type | Similarity | Confidence | Repositories | Lines |")

@@ -45,7 +45,7 @@ def outputs(result: RunResult, env: Mapping[str, str]) -> dict[str, object]:
     return {
         "repositories-scanned": len(report.repositories),
         "patterns-found": len(report.patterns),
-        "extraction-opportunities": len(report.opportunities),
+        "extraction-opportunities": len(report.actionable),
         # a dry run writes nothing (done() is 0): the would-be issues are in the summary
         "issues-created": issues.done("created"),
         "issues-updated": issues.done("updated") + issues.done("reopened"),

@@ -112,7 +112,7 @@ def render_summary(
     dry_run = issues.dry_run
     names = PrivateNames.of_report(report) if public else PrivateNames()
     hidden = private_targets if public else frozenset()
-    opportunities = sorted(report.opportunities, key=lambda p: (-p.score, p.id))
+    opportunities = sorted(report.actionable, key=lambda p: (-p.score, p.id))
     rows = []
     for p in opportunities[:MAX_ROWS]:
         rows.append({
@@ -145,7 +145,7 @@ def render_summary(
         stats={
             "repositories": len(report.repositories),
             "patterns": len(report.patterns),
-            "opportunities": len(report.opportunities),
+            "opportunities": len(report.actionable),
             "created": counts.get("created", 0),
             "updated": counts.get("updated", 0) + counts.get("reopened", 0),
             "commented": counts.get("commented", 0),

@@ -153,7 +153,7 @@ class StateStore(Database):
                     int(partial),
                     len(report.repositories),
                     len(report.patterns),
-                    len(report.opportunities),
+                    len(report.actionable),
                 ),
             ).lastrowid
             rows = {r["pattern_id"]: r for r in conn.execute("SELECT * FROM patterns")}

@@ -4,7 +4,8 @@
   pair between the same files is dropped (a copied file is one pattern, not also its twelve functions).
 - Union-find joins the strong pairs into N-way groups. A weak pair (see ``confirm``) then only attaches
   a fragment that is still alone to its best match; it never joins two groups, so one borderline
-  match cannot merge two patterns.
+  match cannot merge two patterns — but two groups whose copies match each other for the most part, by
+  weak pairs, are one (``_agreeing``).
 - A group must span at least ``min_repos`` repositories, and a group present in too large a share of all
   repositories is boilerplate (when there are enough repositories for a share to mean anything).
 - A group a rule drops keeps its identical copies (``identical_subgroups``): when they alone are not
@@ -32,6 +33,13 @@ BOILERPLATE_MIN_REPOS = 6
 # A configuration snippet (a workflow step, a compose service, a Terraform block) in more than half of
 # all repositories is a convention — the standard notify step, the standard database service.
 CONVENTION_SHARE = 0.5
+# ... and so is a snippet in TEMPLATE_REPOS repositories or more of which no two copies are identical (values
+# included): the standard notify step with each repository's channel, the standard Redis block with each
+# service's name, are instances of one template rather than copies of one another.
+TEMPLATE_REPOS = 3
+# Two groups joined by weak pairs: at least this many, and this share of all the pairs between them
+AGREE_PAIRS = 2
+AGREE_SHARE = 0.5
 # Rare-content overlap of identical values (1, but for the rounding of a weighted sum)
 IDENTICAL_RARE = 1.0 - 1e-9
 
@@ -150,6 +158,7 @@ def grouping(
         uf.union(ra, rb)
         size[uf.find(ra)] = size[ra] + size[rb]
         attached.append(pair)
+    attached += _agreeing(kept, uf, size)
     kept = [p for p in kept if p.strong] + attached
     members: dict[int, set[int]] = defaultdict(set)
     edges: dict[int, list[ClonePair]] = defaultdict(list)
@@ -178,6 +187,28 @@ def grouping(
     return out
 
 
+def _agreeing(kept: Sequence[ClonePair], uf: _UnionFind, size: dict[int, int]) -> list[ClonePair]:
+    """Join two groups that their weak pairs tie as a whole: at least AGREE_PAIRS of them, and AGREE_SHARE of
+    all the pairs between the two groups (one borderline match never joins two groups; most of their copies
+    matching each other do). Returns the weak pairs that joined."""
+    between: dict[tuple[int, int], list[ClonePair]] = defaultdict(list)
+    for p in kept:
+        ra, rb = uf.find(p.a), uf.find(p.b)
+        if not p.strong and ra != rb and size[ra] > 1 and size[rb] > 1:
+            between[(min(ra, rb), max(ra, rb))].append(p)
+    joined: list[ClonePair] = []
+    for (ra, rb), ties in sorted(between.items()):
+        ties = list({(p.a, p.b): p for p in ties}.values())
+        if len(ties) < AGREE_PAIRS or len(ties) < AGREE_SHARE * size[ra] * size[rb]:
+            continue
+        ra, rb = uf.find(ra), uf.find(rb)
+        if ra != rb:
+            uf.union(ra, rb)
+            size[uf.find(ra)] = size[ra] + size[rb]
+            joined += ties
+    return joined
+
+
 def _rule(group: Group, fragments: Sequence[Fragment], min_repos: int, total_repos: int,
           min_duplicated_lines: int) -> str | None:
     """The rule that drops the group, or None when it is reported."""
@@ -189,6 +220,8 @@ def _rule(group: Group, fragments: Sequence[Fragment], min_repos: int, total_rep
     share = CONVENTION_SHARE if snippet else BOILERPLATE_SHARE
     if total_repos >= BOILERPLATE_MIN_REPOS and len(repos) > share * total_repos:
         return "convention" if snippet else "boilerplate"
+    if snippet and len(repos) >= TEMPLATE_REPOS and not any(identical(p) for p in group.pairs):
+        return "convention"  # every copy fills the same slots with its own values: one template's instances
     mean_lines = sum(fragments[i].code_lines for i in ids) / len(ids)
     if (len(repos) - 1) * mean_lines < min_duplicated_lines:
         return "min_duplicated_lines"

@@ -192,3 +192,22 @@ def test_shared_values_of_sorted_distinct_arrays() -> None:
     b = np.array([0, 3, 4, 9], dtype=np.int64)
     assert coverage.shared_values(a, b).tolist() == [3, 9] == coverage.shared_values(b, a).tolist()
     assert coverage.shared_values(a, a[:0]).tolist() == []
+
+
+def test_the_part_of_a_large_file_that_was_copied_is_its_occurrence() -> None:
+    rng = random.Random(14)
+    lines = ["#!/usr/bin/env bash", "set -euo pipefail"] + [
+        f'{rng.choice(SCRIPT_STEPS)} "{rng.choice(["$APP", "$IMAGE", "$ENV"])}-{rng.randrange(10**6)}" '
+        f'--flag-{rng.randrange(100)} "v{rng.randrange(10**5)}"' for _ in range(300)]
+    part = lines[120:200]
+    copied = [f"{line} --dry-run" if rng.random() < 0.1 else line for line in part]
+    repos = {"acme/ops": {"scripts/all.sh": "\n".join(lines) + "\n"},
+             "acme/api": {"deploy.sh": "#!/usr/bin/env bash\n" + "\n".join(copied) + "\n"}}
+    patterns, _ = scan(repos)
+    (region,) = [p for p in patterns if p.kind == "region"]
+    original = next(o for o in region.occurrences if o.repo == "acme/ops")
+    copy = next(o for o in region.occurrences if o.repo == "acme/api")
+    assert original.unit == "region" and 115 <= original.start_line <= 125 and 195 <= original.end_line <= 205
+    assert original.url is None and original.coverage is not None and original.coverage < 0.4
+    assert copy.unit == "file" and copy.start_line == 1 and copy.coverage is not None and copy.coverage > 0.8
+    assert original.text.split("\n")[0] == lines[original.start_line - 1]

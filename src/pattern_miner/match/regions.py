@@ -50,6 +50,7 @@ class Region:
     files: tuple[int, ...]  # file indexes, sorted
     covered: tuple[int, ...]  # per file: its code lines inside material shared with another repository's file
     code_lines: tuple[int, ...]  # per file: all its code lines
+    extent: tuple[tuple[int, int], ...]  # per file: its first and last line of shared material
     longest_run: int  # source lines of the longest common fragment
     parts: tuple[int, ...]  # indexes of the groups that lie inside it
 
@@ -169,11 +170,12 @@ def find_regions(files: Files, fragments: Sequence[Fragment], pairs: Sequence[Cl
         if len(repos) < min_repos or (total_repos >= BOILERPLATE_MIN_REPOS
                                       and len(repos) > BOILERPLATE_SHARE * total_repos):
             continue
-        covered = [len(np.unique(np.concatenate(lines[f]))) for f in members]
+        shared = [np.unique(np.concatenate(lines[f])) for f in members]
         longest = max(component, key=lambda e: (e.longest, -e.a, -e.b))
         region = Region(
             files=tuple(members),
-            covered=tuple(covered),
+            covered=tuple(len(v) for v in shared),
+            extent=tuple((int(v[0]), int(v[-1])) for v in shared),
             code_lines=tuple(files[f][1].spans[0][6] for f in members),
             longest_run=longest.longest_lines,
             parts=tuple(k for k, fs in enumerate(group_files) if fs <= set(members)),

@@ -21,8 +21,9 @@ __all__ = ["find_opportunities"]
 
 def find_opportunities(patterns: Sequence[Pattern], repositories: Sequence[RepoInfo],
                        inventory: Sequence[FileEntry], *, now: datetime | None = None) -> tuple[Opportunity, ...]:
-    """Every opportunity of a scan, ranked. Low-confidence patterns join a group as components, but are
-    no opportunity of their own."""
+    """Every opportunity of a scan, ranked. Low-confidence patterns join a group as components, but are no
+    opportunity of their own, unless a whole file of ``build.REGION_LINES`` lines or more: a large copy edited
+    after the copy matches loosely, and is a region."""
     now = now or datetime.now(UTC)
     families = find_families(inventory)
     cluster = {r: "family:" + "+".join(f.repos) for f in families for r in f.repos}
@@ -35,7 +36,11 @@ def find_opportunities(patterns: Sequence[Pattern], repositories: Sequence[RepoI
     for members in placed.linked:
         if any(p.is_actionable for p in members):
             out.append(build.linked(members, ctx))
-    out += [build.single(p, ctx) for p in placed.single if p.is_actionable]
+    for p in placed.single:
+        if p.is_actionable:
+            out.append(build.single(p, ctx))
+        elif p.kind == "file" and p.lines >= build.REGION_LINES:
+            out.append(build.linked([p], ctx))
     stock = [p for p in placed.templates if p.is_actionable]
     if stock:
         out.append(build.templates(stock, ctx))

@@ -224,3 +224,16 @@ def test_deployment_outranks_plain_code_of_the_same_size() -> None:
     code = pat("code-c", occ("o/a", "a.py"), occ("o/b", "b.py"))
     opps = find_opportunities([code, deploy], infos("o/a", "o/b"), [], now=NOW)
     assert [o.id for o in opps] == ["deployment-d", "code-c"] and [o.rank for o in opps] == [1, 2]
+
+
+def test_terraform_blocks_of_one_folder_are_one_module_even_split_over_two_files() -> None:
+    def block(k: int, there: str) -> Pattern:
+        return pat(f"terraform-b{k}", occ("o/a", "infra/stack.tf", 1 + 20 * k, 15 + 20 * k, unit="block", language="hcl"),
+                   occ("o/b", there, 1 + 20 * k, 15 + 20 * k, unit="block", language="hcl"),
+                   kind="block", lines=15, language="hcl", ptype="terraform")
+
+    split = [block(0, "infra/main.tf"), block(1, "infra/main.tf"), block(2, "infra/network.tf")]
+    (one_module,) = find_opportunities(split, infos("o/a", "o/b"), [], now=NOW)
+    assert len(one_module.patterns) == 3
+    apart = [block(0, "infra/main.tf"), block(2, "other/network.tf")]
+    assert len(find_opportunities(apart, infos("o/a", "o/b"), [], now=NOW)) == 2

@@ -60,13 +60,21 @@ def _folder_keys(pattern: Pattern, cluster: Mapping[str, str]) -> set[tuple[str,
     return {(cluster.get(o.repo, o.repo), "dir:" + folder) for o in pattern.occurrences}
 
 
+def unit_of(path: str, language: str) -> str:
+    """What a copy belongs to: its file, but for Terraform its folder (every ``.tf`` file of a folder is one
+    module: a stack split over two files is still one module)."""
+    if language == "hcl" and path.endswith((".tf", ".tf.json")):
+        return posixpath.dirname(path) + "/*.tf"
+    return path
+
+
 def link(patterns: Sequence[Pattern], cluster: Mapping[str, str]) -> list[list[Pattern]]:
     """Connected groups of patterns whose copies share a file (or a specific folder) in LINK_CLUSTERS
     independent repositories or more; each group in the order of ``patterns``."""
     holders: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i, p in enumerate(patterns):
         for o in p.occurrences:
-            holders[(cluster.get(o.repo, o.repo), o.path)].add(i)
+            holders[(cluster.get(o.repo, o.repo), unit_of(o.path, o.language or p.language))].add(i)
         for key in _folder_keys(p, cluster):
             holders[key].add(i)
     shared: dict[tuple[int, int], set[str]] = defaultdict(set)

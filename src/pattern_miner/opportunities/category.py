@@ -63,7 +63,10 @@ RULES: tuple[Rule, ...] = (
                                 r"\bsession\.(?:get|post|request)\b", r"\bhttp\.(?:Get|Post|NewRequest|Client)\b",
                                 r"\bstatus_code\b|\braise_for_status\b"), hits=2),
     # configuration: settings read from the environment or files, secrets, feature flags
-    Rule("configuration", content=(r"\bos\.environ\b", r"\bos\.getenv\b", r"\bprocess\.env\b", r"\bdotenv\b",
+    Rule("configuration", paths=("settings.py", "*_settings.py", "config.py", "*_config.py", "config.{js,ts,mjs}",
+                                 "*.config.{js,ts,mjs}", "settings.{js,ts}", "config.go", ".env.example",
+                                 "*.env.example", ".env.sample"),
+         content=(r"\bos\.environ\b", r"\bos\.getenv\b", r"\bprocess\.env\b", r"\bdotenv\b",
                                    r"\bBaseSettings\b", r"\bconfigparser\b|\bConfigParser\b", r"\bos\.Getenv\b",
                                    r"[Ff]eature[_ ]?[Ff]lag", r"\bsecretmanager\b|\bget_secret\b|\bSecret(?:s)?Manager\b",
                                    r"\bviper\.", r"\bsettings\.(?:get|load)\b", r"\byaml\.safe_load\b"), hits=2),

@@ -10,7 +10,7 @@ from pattern_miner.model import FileEntry, Occurrence, Pattern, RepoInfo
 from pattern_miner.opportunities import find_opportunities
 from pattern_miner.opportunities.category import categorize
 from pattern_miner.opportunities.families import find_families
-from pattern_miner.opportunities.inventory import resemblance
+from pattern_miner.opportunities.inventory import resemblance, sketch_of
 from pattern_miner.opportunities.value import activity, is_test
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -31,7 +31,7 @@ def pat(pid: str, *occurrences: Occurrence, kind: str = "function", lines: int =
 
 def entry(repo: str, path: str, digest: str, lines: int = 40, sketch: tuple[int, ...] | None = None) -> FileEntry:
     base = zlib.crc32(digest.encode()) * 100
-    return FileEntry(repo, path, lines, digest, sketch if sketch is not None else tuple(range(base, base + 32)))
+    return FileEntry(repo, path, lines, digest, sketch_of(sketch if sketch is not None else range(base, base + 32)))
 
 
 def infos(*names: str, **kw: object) -> list[RepoInfo]:
@@ -53,10 +53,11 @@ def fork_inventory(a: str = "o/app", b: str = "o/app-fork", files: int = 8) -> l
 
 
 def test_resemblance_of_sketches() -> None:
-    a = tuple(range(0, 32))
+    a = sketch_of(range(0, 32))
     assert resemblance(a, a) == 1.0
-    assert resemblance(a, tuple(range(1000, 1032))) == 0.0
-    assert 0.3 < resemblance(a, tuple(range(16, 48))) < 0.7
+    assert resemblance(a, sketch_of(range(1000, 1032))) == 0.0
+    assert 0.3 < resemblance(a, sketch_of(range(16, 48))) < 0.7
+    assert sketch_of([5, 3, 3, 1]) == sketch_of([1, 3, 5]) and resemblance(b"", b"") == 1.0
 
 
 def test_a_near_fork_is_one_family_with_shared_and_diverged_files() -> None:

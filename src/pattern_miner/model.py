@@ -257,7 +257,7 @@ class FileEntry:
     path: str
     lines: int
     digest: str  # of the exact text
-    sketch: tuple[int, ...] = ()
+    sketch: bytes = b""  # int64 hashes, ascending (bytes: a few hundred per file, for a large organisation's many)
     language: str = ""
 
 

@@ -24,16 +24,21 @@ def entries(shards: Sequence[Shard]) -> tuple[FileEntry, ...]:
     for shard in shards:
         for rec in shard.files:
             digest = hashlib.blake2b(rec.text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-            sketch = np.frombuffer(rec.distinct, dtype=np.int64)[:SKETCH].tolist()
-            out.append(FileEntry(shard.repo.name, rec.path, rec.n_lines, digest, tuple(sketch), rec.language))
+            sketch = np.frombuffer(rec.distinct, dtype=np.int64)[:SKETCH].tobytes()
+            out.append(FileEntry(shard.repo.name, rec.path, rec.n_lines, digest, sketch, rec.language))
     return tuple(out)
 
 
-def resemblance(a: Sequence[int], b: Sequence[int], k: int = SKETCH) -> float:
+def sketch_of(hashes: Sequence[int]) -> bytes:
+    """A sketch from shingle hashes (any order): the SKETCH smallest distinct ones."""
+    return np.unique(np.asarray(hashes, dtype=np.int64))[:SKETCH].tobytes()
+
+
+def resemblance(a: bytes, b: bytes, k: int = SKETCH) -> float:
     """Estimated Jaccard resemblance of two files' shingle sets from their bottom-k sketches: the share of
     the k smallest hashes of the union that both sketches hold."""
     if not a or not b:
         return 1.0 if not a and not b else 0.0
-    union = sorted(set(a) | set(b))[:k]
-    both = set(a) & set(b)
-    return sum(1 for h in union if h in both) / len(union)
+    x, y = np.frombuffer(a, dtype=np.int64), np.frombuffer(b, dtype=np.int64)
+    union = np.union1d(x, y)[:k]
+    return float(np.isin(union, np.intersect1d(x, y)).sum()) / len(union)

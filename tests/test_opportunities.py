@@ -191,7 +191,7 @@ def test_category_comes_from_content_and_place() -> None:
     assert categorize(one("infra/main.tf", 'resource "google_x" "y" {}', language="hcl")) == "infrastructure"
     client = "def get(self, path):\n    r = requests.get(self.base + path, headers={'Authorization': 'Bearer ' + t})\n"
     assert categorize(one("app/orders.py", client, ("requests.get",), "python")) == "api_client"
-    settings = "PORT = int(os.environ.get('PORT', 8080))\nDEBUG = os.getenv('DEBUG') == '1'\n"
+    settings = "DATABASE_URL = os.environ['DATABASE_URL']\nLOG_LEVEL = os.getenv('LOG_LEVEL', 'info')\n"
     assert categorize(one("app/settings_loader.py", settings, ("os.getenv",), "python")) == "configuration"
     assert categorize(one("app/maths.py", "def add(a, b):\n    return a + b\n", (), "python")) == "code"
 
@@ -238,3 +238,12 @@ def test_terraform_blocks_of_one_folder_are_one_module_even_split_over_two_files
     assert len(one_module.patterns) == 3
     apart = [block(0, "infra/main.tf"), block(2, "other/network.tf")]
     assert len(find_opportunities(apart, infos("o/a", "o/b"), [], now=NOW)) == 2
+
+
+def test_reading_one_variable_or_retrying_a_lock_is_neither_configuration_nor_an_api_client() -> None:
+    which = "def which(cmd):\n    path = os.environ.get('PATH', os.defpath)\n    ext = os.getenv('PATHEXT')\n"
+    assert categorize(one("src/shutil.py", which, ("environ.get", "os.getenv"), "python")) == "code"
+    lock = "async function acquire(p) {\n  return promiseRetry(async (retry) => { await retry(err) })\n}\n"
+    assert categorize(one("lib/with-lock.js", lock, ("promiseRetry", "retry"), "javascript")) == "code"
+    health = "for i in 1 2 3; do\n  curl -fsS --max-time 5 \"$URL/healthz\" && exit 0\n  sleep 2\ndone\nexit 1\n"
+    assert categorize(one("scripts/health-check.sh", health, ("curl -fsS", "sleep"))) == "code"

@@ -27,6 +27,7 @@ class Rule:
     languages: tuple[str, ...] = ()  # or the pattern's language is one of these
     content: tuple[str, ...] = ()  # or at least ``hits`` of these regular expressions occur in its content
     hits: int = 1
+    needs: str = ""  # and this one too (when given)
 
     @cached_property
     def globs(self) -> GlobSet:
@@ -55,21 +56,24 @@ RULES: tuple[Rule, ...] = (
                   r"\bskaffold\s+(?:run|deploy)\b", r"\bargocd\s+app\s+sync\b")),
     Rule("infrastructure", paths=("*.tf", "*.tfvars", "*.tf.json", "*.hcl", "cdk.json", "Pulumi*.yaml"),
          languages=("hcl",)),
-    # an API client talks HTTP to a service: a client library, auth headers, retries, pages
-    Rule("api_client", content=(r"\brequests\.(?:get|post|put|patch|delete|request|Session)\b", r"\bhttpx\.",
-                                r"\baiohttp\.", r"\baxios\b", r"\bfetch(?:\.json)?\(", r"\burllib\.request\b",
-                                r"\bAuthorization\b", r"\bBearer\b", r"\b[Aa]pi[_-]?[Kk]ey\b", r"\bretr(?:y|ies)\b",
-                                r"\bbackoff\b", r"\b(?:next_page|page_token|nextPageToken|per_page|cursor)\b",
-                                r"\bsession\.(?:get|post|request)\b", r"\bhttp\.(?:Get|Post|NewRequest|Client)\b",
-                                r"\bstatus_code\b|\braise_for_status\b"), hits=2),
-    # configuration: settings read from the environment or files, secrets, feature flags
+    # an API client talks HTTP to a service (``needs``), with auth headers, retries, pages or status checks
+    Rule("api_client", needs=r"\brequests\.(?:get|post|put|patch|delete|request|Session)\b|\bhttpx\.|\baiohttp\.|"
+                             r"\baxios\b|\bfetch(?:\.json)?\(|\burllib\.request\b|\bhttp\.(?:Get|Post|NewRequest|Client)\b|"
+                             r"\bsession\.(?:get|post|request)\b",
+         content=(r"\bAuthorization\b|\bBearer\b|\b[Aa]pi[_-]?[Kk]ey\b|\btoken\b", r"\bretr(?:y|ies)\b|\bbackoff\b",
+                  r"\b(?:next_page|page_token|nextPageToken|per_page|cursor)\b",
+                  r"\bstatus_code\b|\braise_for_status\b|\.status\b|\bresponse\.ok\b",
+                  r"\bbase_url\b|\bbaseURL\b|\bendpoint\b|\btimeout\b"), hits=1),
+    # configuration: settings read from the environment or files, secrets, feature flags; reading one variable
+    # (``which`` reads PATH) is not enough: two kinds of sign, or a settings module by its name
     Rule("configuration", paths=("settings.py", "*_settings.py", "config.py", "*_config.py", "config.{js,ts,mjs}",
                                  "*.config.{js,ts,mjs}", "settings.{js,ts}", "config.go", ".env.example",
                                  "*.env.example", ".env.sample"),
-         content=(r"\bos\.environ\b", r"\bos\.getenv\b", r"\bprocess\.env\b", r"\bdotenv\b",
-                                   r"\bBaseSettings\b", r"\bconfigparser\b|\bConfigParser\b", r"\bos\.Getenv\b",
-                                   r"[Ff]eature[_ ]?[Ff]lag", r"\bsecretmanager\b|\bget_secret\b|\bSecret(?:s)?Manager\b",
-                                   r"\bviper\.", r"\bsettings\.(?:get|load)\b", r"\byaml\.safe_load\b"), hits=2),
+         content=(r"\bos\.environ\b|\bos\.getenv\b|\bprocess\.env\b|\bos\.Getenv\b|\bSystem\.getenv\b",
+                  r"\bdotenv\b", r"\bBaseSettings\b|\bpydantic_settings\b", r"\bconfigparser\b|\bConfigParser\b",
+                  r"[Ff]eature[_ ]?[Ff]lag", r"\bsecretmanager\b|\bget_secret\b|\bSecrets?Manager\b", r"\bviper\.",
+                  r"\byaml\.safe_load\b|\btomllib\b|\btoml\.load",
+                  r"\b[A-Z][A-Z0-9]*_(?:URL|HOST|PORT|TOKEN|KEY|SECRET|ENV|REGION|PROJECT|LEVEL|TIMEOUT)\b"), hits=2),
 )
 
 
@@ -90,6 +94,8 @@ def categorize(pattern: Pattern, rules: Iterable[Rule] = RULES) -> str:
             return rule.category
         if rule.content:
             content = content_of(pattern) if content is None else content
+            if rule.needs and not re.search(rule.needs, content):
+                continue
             if sum(1 for r in rule.patterns if r.search(content)) >= rule.hits:
                 return rule.category
     return "code"

@@ -29,8 +29,10 @@ def plural(n: int, word: str) -> str:
 
 
 def module_name(patterns: Iterable[Pattern]) -> str:
-    """The file name most of a group's copies live in (ties: the first alphabetically)."""
-    names = Counter(posixpath.basename(o.path) for p in patterns for o in p.occurrences)
+    """The file name most of a group's copies live in (ties: the first alphabetically); for Terraform, the
+    folder (its module)."""
+    names = Counter(posixpath.basename(posixpath.dirname(o.path)) + "/" if o.language == "hcl" or p.language == "hcl"
+                    else posixpath.basename(o.path) for p in patterns for o in p.occurrences)
     return min(names, key=lambda n: (-names[n], n)) if names else "module"
 
 

@@ -86,3 +86,20 @@ def test_a_family_shows_what_is_shared_and_what_diverged() -> None:
 def test_empty_scan_reports_no_opportunity() -> None:
     empty = ScanReport(patterns=(), repositories=REPORT.repositories)
     assert json.loads(render(empty, "json"))["opportunities"] == []
+
+
+def test_a_public_artifact_keeps_private_copies_of_opportunities_out() -> None:
+    from pattern_miner.render.redact import PrivateNames, redact_report
+
+    secret = Occurrence(repo="acme/secret-books", path="ops/books-sync.sh", start_line=1, end_line=9, private=True,
+                        url="https://github.com/acme/secret-books/blob/main/ops/books-sync.sh", text="echo hidden")
+    pattern = dataclasses.replace(DOCKER, occurrences=(*DOCKER.occurrences, secret))
+    family = dataclasses.replace(OPPS[0], kind="family", patterns=(pattern,), occurrences=(secret,),
+                                 repos=(*OPPS[0].repos, "acme/secret-books"),
+                                 shared=(("ops/books-sync.sh", "identical"),))
+    report = dataclasses.replace(WITH, patterns=(pattern,), opportunities=(family,))
+    names = PrivateNames.of_patterns(report.patterns, ["acme/secret-books"])
+    text = json.dumps(redact_report(report.to_dict(with_text=True), names))
+    assert "secret-books" not in text and "books-sync" not in text and "echo hidden" not in text
+    (public,) = json.loads(text)["opportunities"]
+    assert public["private_repos"] == 1 and public["shared"] == [] and public["occurrences"][0]["url"] is None

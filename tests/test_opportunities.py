@@ -247,3 +247,13 @@ def test_reading_one_variable_or_retrying_a_lock_is_neither_configuration_nor_an
     assert categorize(one("lib/with-lock.js", lock, ("promiseRetry", "retry"), "javascript")) == "code"
     health = "for i in 1 2 3; do\n  curl -fsS --max-time 5 \"$URL/healthz\" && exit 0\n  sleep 2\ndone\nexit 1\n"
     assert categorize(one("scripts/health-check.sh", health, ("curl -fsS", "sleep"))) == "code"
+
+
+def test_a_library_occurs_where_its_units_lie_together_in_each_file() -> None:
+    from pattern_miner.opportunities.build import runs
+
+    assert runs(set(range(1, 11)) | set(range(20, 31)) | set(range(200, 211))) == [(1, 30), (200, 210)]
+    (library,) = find_opportunities(library_patterns(), infos("o/a", "o/b", "o/c"), [], now=NOW)
+    assert [(o.repo, o.path, o.start_line, o.end_line, o.unit) for o in library.occurrences] == [
+        ("o/a", "lib/helpers.py", 1, 56, "library"), ("o/b", "shared/helpers.py", 1, 56, "library"),
+        ("o/c", "src/c/helpers.py", 1, 56, "library")]

@@ -24,6 +24,7 @@ from pattern_miner.opportunities.titles import (
 
 REGION_LINES = 60  # a large copy: this many lines covered on each side, at least
 REGION_COVERAGE = 0.5  # and one side's files mostly covered by the copy
+SPAN_GAP = 30  # lines between two units of one copy that still make one place (an edited or added block)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def _is_region(covered: Mapping[tuple[str, str], set[int]], ctx: Context) -> boo
 
 
 def linked(patterns: Sequence[Pattern], ctx: Context) -> Opportunity:
-    """A library (clone groups that travel together) or a region (a large copy, edited)."""
+    """A library (clone groups that travel together) or a region (a large copy, edited); its occurrences are
+    the places its copies hold in each file (``runs``), its components the clone groups."""
     covered = _covered(patterns)
     kind = "region" if _is_region(covered, ctx) else "library"
     cats = [(categorize(p), float(p.lines)) for p in patterns]
@@ -88,9 +90,10 @@ def linked(patterns: Sequence[Pattern], ctx: Context) -> Opportunity:
     lines = sum(worth.saved_lines(p, ctx.cluster) for p in patterns)
     name = module_name(patterns)
     language = patterns[0].language
-    occurrences: tuple[Occurrence, ...] = ()
-    if kind == "region":
-        occurrences = tuple(_span(repo, path, sorted(ls), ctx, language) for (repo, path), ls in sorted(covered.items()))
+    # a region is ONE place per side, however edited; a library's units may lie apart in a host file
+    occurrences = tuple(_span(repo, path, start, end, ctx, language, kind)
+                        for (repo, path), ls in sorted(covered.items())
+                        for start, end in (runs(ls) if kind == "library" else [(min(ls), max(ls))]))
     every = [o for p in patterns for o in p.occurrences]
     label = CATEGORY_LABEL.get(category, "Code").lower() if category != "code" else "code"
     title = (f"Large edited copy of `{name}` in {repos_word(len(repos))} ({plural(len(patterns), 'part')})"
@@ -107,10 +110,21 @@ def linked(patterns: Sequence[Pattern], ctx: Context) -> Opportunity:
     )
 
 
-def _span(repo: str, path: str, lines: Sequence[int], ctx: Context, language: str) -> Occurrence:
+def runs(lines: set[int], gap: int = SPAN_GAP) -> list[tuple[int, int]]:
+    """The covered lines of one file as (first, last) runs, a run going on over gaps of ``gap`` lines or
+    fewer: the place of a copy in its file (the lines between its units, edited or added, included)."""
+    out: list[tuple[int, int]] = []
+    for line in sorted(lines):
+        if out and line - out[-1][1] <= gap + 1:
+            out[-1] = (out[-1][0], line)
+        else:
+            out.append((line, line))
+    return out
+
+
+def _span(repo: str, path: str, start: int, end: int, ctx: Context, language: str, unit: str) -> Occurrence:
     info = ctx.infos.get(repo)
-    start, end = lines[0], lines[-1]
-    return Occurrence(repo=repo, path=path, start_line=start, end_line=end, unit="region", language=language,
+    return Occurrence(repo=repo, path=path, start_line=start, end_line=end, unit=unit, language=language,
                       commit=info.commit if info else None, private=info.private if info else False,
                       url=info.file_url(path, start, end) if info else None)
 

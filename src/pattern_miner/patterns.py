@@ -147,9 +147,6 @@ def build_pattern(
 
 
 REGION_HIGH_COVER = 0.7  # a region whose best-covered copy is covered this much is a clear copy: High
-# A region's copy is its whole file when the shared material spans this share of it; otherwise the lines
-# from the first to the last of that material (the part of a large file that was copied)
-REGION_WHOLE = 0.8
 
 
 def build_region_pattern(
@@ -169,15 +166,12 @@ def build_region_pattern(
     occurrences = []
     shingle_sets = []
     content = hashlib.blake2b(digest_size=8)
-    extent = dict(zip(region.files, region.extent, strict=True))
+    spans = dict(zip(region.files, region.spans, strict=True))
     for f in sorted(region.files, key=lambda f: (repos[files[f][0]].name, files[f][1].path)):
         repo, rec = files[f]
         info = repos[repo]
-        # the file, or the part of it that holds the shared material when that is less than most of it
-        last = max(1, rec.spans[0][5] if rec.spans else rec.n_lines)
-        first, end = extent[f]
-        whole = (end - first + 1) >= REGION_WHOLE * last
-        first, end = (1, last) if whole else (first, end)
+        first, end = spans[f]
+        whole = first == 1 and end == max(1, rec.spans[0][5] if rec.spans else rec.n_lines)
         occurrences.append(Occurrence(
             repo=info.name, path=rec.path, start_line=first, end_line=end, unit="file" if whole else "region",
             language=rec.language, commit=info.commit, private=info.private,

@@ -5,7 +5,7 @@ An identical copy (Type-1, or Type-2: names renamed; ``cluster.identical``) of a
 minimum size is confirmed as a strong pair, so it ends in a group; a rule may drop that group (too few
 repositories, boilerplate, a convention, too little duplication), or another copy in the same file, or a
 larger copy holding it, may stand for it. Every such copy that no reported pattern holds (its fragment is
-not a copy of a reported group, nor inside one, nor in a region's file) is counted under its rule. Files
+not a copy of a reported group, nor inside one, nor inside a region's copy) is counted under its rule. Files
 below the minimum size are never compared: those identical across repositories are counted as "min_size".
 """
 
@@ -29,7 +29,10 @@ def unreported(fragments: Sequence[Fragment], pairs: Sequence[ClonePair], found:
     for group in found.groups:
         for i in group.members:
             reported[fragments[i].file].append(fragments[i])
-    in_region = {f for region in regions for f in region.files}
+    in_region: dict[int, list[tuple[int, int]]] = defaultdict(list)  # by file: the lines of region copies
+    for region in regions:
+        for k, span in zip(region.files, region.spans, strict=True):
+            in_region[k].append(span)
     rule_of: dict[int, str] = dict(found.left_out)
     dropped: dict[int, list[tuple[Fragment, str]]] = defaultdict(list)  # by file
     for group, rule in found.dropped:
@@ -38,7 +41,8 @@ def unreported(fragments: Sequence[Fragment], pairs: Sequence[ClonePair], found:
             dropped[fragments[i].file].append((fragments[i], rule))
 
     def held(f: Fragment) -> bool:
-        return f.file in in_region or any(o.start <= f.start and f.end <= o.end for o in reported[f.file])
+        return any(first <= f.start_line and f.end_line <= last for first, last in in_region.get(f.file, ())) or \
+            any(o.start <= f.start and f.end <= o.end for o in reported[f.file])
 
     out: dict[int, str] = {}
     for p in pairs:

@@ -30,7 +30,7 @@ from pattern_miner.match.confirm import ClonePair
 from pattern_miner.match.coverage import Files, candidate_files, cover, covered_lines
 from pattern_miner.match.fragments import Fragment
 from pattern_miner.match.rarity import Rarity
-from pattern_miner.records import CONFIG_LANGUAGES
+from pattern_miner.records import CONFIG_LANGUAGES, FileRecord
 
 # Common material a file pair must hold to be one copy, in code lines on each side: a file that shares
 # less with another is better told as the clone groups it shares, if any.
@@ -38,6 +38,8 @@ REGION_LINES = 30
 # ... covering at least this share of one side's code lines (the copy, or the part split off; the original
 # it was taken from may be much larger).
 REGION_COVER = 0.5
+# A region's copy is its whole file when the shared material spans this share of it (``Region.spans``)
+REGION_WHOLE = 0.8
 # A group whose copies hold this share of a region's common lines, with a copy in each of its files, says
 # all there is to say about it: the region is not reported.
 EXPLAINED = 0.8
@@ -50,7 +52,9 @@ class Region:
     files: tuple[int, ...]  # file indexes, sorted
     covered: tuple[int, ...]  # per file: its code lines inside material shared with another repository's file
     code_lines: tuple[int, ...]  # per file: all its code lines
-    extent: tuple[tuple[int, int], ...]  # per file: its first and last line of shared material
+    # per file, the lines its occurrence holds: the whole file, or, when the shared material spans less
+    # than REGION_WHOLE of it, from the first to the last line of that material (the part that was copied)
+    spans: tuple[tuple[int, int], ...]
     longest_run: int  # source lines of the longest common fragment
     parts: tuple[int, ...]  # indexes of the groups that lie inside it
 
@@ -136,14 +140,20 @@ def edges(files: Files, fragments: Sequence[Fragment], pairs: Sequence[ClonePair
     return out
 
 
+def _span(rec: FileRecord, first: int, last: int) -> tuple[int, int]:
+    """The lines of a region's copy in ``rec`` whose shared material spans ``first`` to ``last``."""
+    end = max(1, rec.spans[0][5] if rec.spans else rec.n_lines)
+    return (1, end) if last - first + 1 >= REGION_WHOLE * end else (first, last)
+
+
 def find_regions(files: Files, fragments: Sequence[Fragment], pairs: Sequence[ClonePair],
                  groups: Sequence[Group], common: Mapping[str, np.ndarray], rarity: Rarity, *,
                  rare_least: float, min_repos: int = 2, total_repos: int = 0,
                  min_similarity: float | None = None) -> list[Region]:
     """The regions among ``files`` (``pairs``: every confirmed clone pair; ``groups``: the reported clone
     groups, of which those inside a region become its parts; ``rarity`` and ``rare_least``: see ``edges``;
-    ``min_similarity``: the least similarity
-    the user asked of every pattern, if any, which a region's coverage similarity must reach too)."""
+    ``min_similarity``: the least similarity the user asked of every pattern, if any, which a region's
+    coverage similarity must reach too)."""
     found = edges(files, fragments, pairs, common, rarity, rare_least)
     uf = _UnionFind()
     for e in found:
@@ -175,7 +185,7 @@ def find_regions(files: Files, fragments: Sequence[Fragment], pairs: Sequence[Cl
         region = Region(
             files=tuple(members),
             covered=tuple(len(v) for v in shared),
-            extent=tuple((int(v[0]), int(v[-1])) for v in shared),
+            spans=tuple(_span(files[f][1], int(v[0]), int(v[-1])) for f, v in zip(members, shared, strict=True)),
             code_lines=tuple(files[f][1].spans[0][6] for f in members),
             longest_run=longest.longest_lines,
             parts=tuple(k for k, fs in enumerate(group_files) if fs <= set(members)),

@@ -136,7 +136,7 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
     seeds = tuple((pid, m.first_seen, m.pattern_type) for m in markers.values() if m.first_seen
                   for pid in m.pattern_ids)
     opp_seeds = tuple((m.id, m.first_seen, m.pattern_type) for m in markers.values() if m.first_seen)
-    found = [(v, tuple(p.id for p in o.patterns)) for o, v in zip(opportunities, seen, strict=True)]
+    found = [(v, tuple(p.id for p in o.patterns), o.to_dict()) for o, v in zip(opportunities, seen, strict=True)]
     opp_history: dict[str, PatternHistory] = {}
     history = preview_history(clients.state, report, run_id=run_id, when=now, pattern_type=settings.pattern_type,
                               partial=settings.partial, seeds=seeds, opportunities=found, into=opp_history,

@@ -94,12 +94,19 @@ def redact_report(data: dict[str, Any], names: PrivateNames) -> dict[str, Any]:
         patterns.append({**p, "occurrences": occs, "repos": repos,
                          "private_repos": len(p.get("repos", [])) - len(repos)})
     out["patterns"] = patterns
+    if isinstance(data.get("opportunities"), list):
+        out["opportunities"] = [
+            {**o, "occurrences": [occurrence(x) for x in o.get("occurrences", [])],
+             "repos": [r for r in o.get("repos", []) if r not in names.repos],
+             "private_repos": sum(1 for r in o.get("repos", []) if r in names.repos)}
+            for o in data["opportunities"]]
     out["repositories"] = [r for r in data.get("repositories", []) if r.get("name") not in names.repos]
     out["private_repositories"] = len(data.get("repositories", [])) - len(out["repositories"])
     out["failures"] = [f for f in data.get("failures", []) if f.get("repo") not in names.repos]
     out["skipped"] = [s for s in data.get("skipped", []) if s.get("repo") not in names.repos]
-    if isinstance(data.get("history"), dict):
-        out["history"] = {pid: _history(h, names) for pid, h in data["history"].items()}
+    for key in ("history", "opportunity_history"):
+        if isinstance(data.get(key), dict):
+            out[key] = {pid: _history(h, names) for pid, h in data[key].items()}
     return dict(json.loads(names.scrub(json.dumps(out, ensure_ascii=False))))
 
 

@@ -94,7 +94,7 @@ def predecessors(rows: dict[str, sqlite3.Row], parts: tuple[str, ...]) -> list[s
 
 def sighting(conn: sqlite3.Connection, t: Tables, seq: int | None, day: str, p: Pattern,
              row: sqlite3.Row | None, parts: tuple[str, ...] = (), before: list[sqlite3.Row] | None = None,
-             ) -> PatternHistory:
+             data: dict[str, Any] | None = None) -> PatternHistory:
     """Write one sighting of ``p``; ``before``: the rows it continues when ``row`` is None (see above)."""
     keys = occurrence_keys(p)
     added: tuple[str, ...] = ()
@@ -126,7 +126,7 @@ def sighting(conn: sqlite3.Connection, t: Tables, seq: int | None, day: str, p: 
         status = _compare(p, keys, json.loads(row["repos"]), prev_keys, row["content_hash"])
         first_seen, runs_seen = row["first_seen"], row["runs_seen"] + 1
     values = [p.id, p.pattern_type, p.title, first_seen, day, runs_seen, status, json.dumps(list(p.repos)),
-              json.dumps(list(keys)), p.content_hash, json.dumps(p.to_dict())]
+              json.dumps(list(keys)), p.content_hash, json.dumps(data if data is not None else p.to_dict())]
     columns = ("pattern_id, pattern_type, title, first_seen, last_seen, runs_seen, state, last_status, resolved_on,"
                " repos, occurrences, content_hash, data")
     marks = "?, ?, ?, ?, ?, ?, 'active', ?, NULL, ?, ?, ?, ?"

@@ -41,7 +41,8 @@ from pattern_miner.state.history import (
     sighting,
 )
 
-Seen = tuple[Pattern, tuple[str, ...]]  # an opportunity as one Pattern (publish.units.as_pattern), its parts
+# an opportunity: seen as one Pattern (publish.units.as_pattern), its parts, and its JSON (Opportunity.to_dict)
+Seen = tuple[Pattern, tuple[str, ...], dict[str, Any]]
 __all__ = ["PatternHistory", "Seen", "StateStore", "Status", "default_state_path", "occurrence_keys",
            "preview_history", "record"]
 
@@ -115,7 +116,7 @@ class StateStore(Database):
                 (run_id, when.isoformat(), pattern_type, int(partial), len(report.repositories),
                  len(report.patterns), counted),
             ).lastrowid
-            found = [(p, ()) for p in report.patterns]
+            found: list[Seen] = [(p, (), p.to_dict()) for p in report.patterns]
             out = _record(conn, PATTERNS, seq, day, found, report, pattern_type, partial)
             if opportunities is not None:
                 opp_out = _record(conn, OPPORTUNITIES, seq, day, opportunities, report, pattern_type, partial)
@@ -138,7 +139,7 @@ class StateStore(Database):
             data.update(parts=json.loads(row["parts"] or "[]"), first_seen=row["first_seen"],
                         last_seen=row["last_seen"], runs_seen=row["runs_seen"], status=row["last_status"])
             out.append(data)
-        out.sort(key=lambda d: (-float(d.get("score", 0)), d["id"]))
+        out.sort(key=lambda d: (int(d.get("rank") or 1 << 30), -float(d.get("value", d.get("score", 0))), d["id"]))
         return out
 
     def patterns(self, pattern_type: str | None = None) -> list[dict[str, Any]]:
@@ -158,7 +159,7 @@ class StateStore(Database):
                 status=row["last_status"],
             )
             out.append(data)
-        out.sort(key=lambda d: (-float(d.get("score", 0)), d["id"]))
+        out.sort(key=lambda d: (-float(d.get("score", d.get("value", 0))), d["id"]))
         return out
 
     def pattern_types(self) -> set[str]:
@@ -222,15 +223,15 @@ def _record(conn: sqlite3.Connection, t: Tables, seq: int | None, day: str, foun
     failed = {f.repo for f in report.failures}
     rows = {r["pattern_id"]: r for r in conn.execute(f"SELECT * FROM {t.rows}")}
     out: dict[str, PatternHistory] = {}
-    found_ids = {p.id for p, _ in found}
-    for p, parts in found:
+    found_ids = {p.id for p, _, _ in found}
+    for p, parts, data in found:
         row = rows.get(p.id)
         if row is not None and lost_to_failure(row, p, failed):
             out[p.id] = as_before(row)  # unknown, not shrunk: its row stays as it was
             continue
         before = (predecessors({k: r for k, r in rows.items() if k not in found_ids}, parts)
                   if row is None and parts else [])
-        out[p.id] = sighting(conn, t, seq, day, p, row, parts, before)
+        out[p.id] = sighting(conn, t, seq, day, p, row, parts, before, data)
         for r in before:
             del rows[r["pattern_id"]]  # merged into p: neither resolved nor continued by another
     for pid, row in rows.items():

@@ -184,8 +184,8 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
         committed = commit(effects, writers, dry_run=settings.dry_run, console=console)
         board_result = None
         if board is not None:
-            board_result = _publish_dashboard(board, opportunities, seen, committed.issues, targets, ignored, report,
-                                              settings, clients, writers, console)
+            board_result = _publish_dashboard(board, opportunities, seen, committed.issues, targets, ignored, state,
+                                              report, settings, clients, writers, console)
     if committed.issues.deferred:
         warnings.append(f"GitHub's rate limit for creating content stopped the issue writes: "
                         f"{committed.issues.deferred} are left for the next run")
@@ -244,14 +244,19 @@ def dashboard_repo(settings: Settings) -> str | None:
 
 
 def _publish_dashboard(board: str, opportunities: tuple[Opportunity, ...], seen: list[Pattern], done: EnsureResult,
-                       targets: Targets, ignored: dict[str, str], report: ScanReport, settings: Settings,
-                       clients: Clients, writers: Writers, console: Console) -> EnsureResult:
+                       targets: Targets, ignored: dict[str, str], state: DashboardState, report: ScanReport,
+                       settings: Settings, clients: Clients, writers: Writers, console: Console) -> EnsureResult:
     """Ensure the dashboard: it lists what may be shown in ``board`` (``private-patterns: skip`` keeps an
-    opportunity with private copies off a public board too); none is opened while there is nothing to list."""
+    opportunity with private copies off a public board too); none is opened while there is nothing to list.
+    A run that could not read every repository sees less than there is: it leaves an existing dashboard
+    as it is, unless it acted on it (a ticked box) or changed an issue it lists."""
+    existing = find_dashboard(targets.existing, board)
+    acted = state.open or state.ignore or any(a.kind in ("create", "close", "duplicate", "reopen") for a in done.actions)
+    if report.failures and existing and not acted:
+        return EnsureResult(dry_run=settings.dry_run, counts={"skipped": 1})
     private = targets.private.get(board, False)
     shown = tuple(o for o, v in zip(opportunities, seen, strict=True)
                   if privacy.decide(v, board, private, settings.private_patterns).action != "skip")
-    existing = find_dashboard(targets.existing, board)
     spec = dashboard_spec(board, shown, _issue_refs(done, targets.existing, board), ignored, labels=settings.labels,
                           templates=clients.templates, names=None if private else PrivateNames.of_report(report))
     actions = plan([spec], existing, live=set(), can_close=lambda _repo, _marker: False, templates=clients.templates,

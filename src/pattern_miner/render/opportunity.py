@@ -50,10 +50,14 @@ DEFAULT_ACTION = {
 }
 
 
-def _shared_rows(opp: Opportunity, names: dict[str, str], private_paths: set[str]) -> list[dict[str, str]]:
+def _shared_rows(opp: Opportunity, names: dict[str, str], private_paths: set[str],
+                 private_repos: set[str]) -> list[dict[str, str]]:
+    """A family's files: a private file (a private copy's path, or a file only a private repository has)
+    is not named when ``names`` are redacted."""
     rows = []
     for path, state in opp.shared:
-        shown = PRIVATE_FILE if path in private_paths else path
+        private = path in private_paths or any(repo in state for repo in private_repos)
+        shown = PRIVATE_FILE if private else path
         rows.append({"path": code_span(shown) if shown != PRIVATE_FILE else shown,
                      "state": md_text(scrub(state, names), inline=True, links=False).replace("|", "\\|")})
     return rows
@@ -133,7 +137,7 @@ def render_opportunity(
     title = templates.render("issue_title.j2", **base, pattern={"kind": opp.kind}).strip().replace("\n", " ")
     if len(title) > TITLE_LIMIT:
         title = title[: TITLE_LIMIT - 1].rstrip() + "…"
-    shared = _shared_rows(opp, names, private_paths)
+    shared = _shared_rows(opp, names, private_paths, private.repos if redact else set())
     body = ""
     for max_components, max_copies, max_shared in LIST_STEPS:
         body = templates.render(

@@ -187,6 +187,8 @@ def test_two_runs_create_each_issue_once_then_a_changed_copy_edits_and_comments(
     assert created >= 2 and created == len(hub_issues(fake))
     assert first.outputs["repositories-scanned"] == "3"
     assert int(first.outputs["extraction-opportunities"]) == created
+    [board] = dashboards(fake)  # one dashboard issue, opened after the opportunities' issues
+    assert first.outputs["dashboard-issue"] == str(board["number"]) and first.outputs["opportunities-ignored"] == "0"
     assert first.outputs["report-path"] == ".pattern-miner-cache/pattern-miner-report.json"
     report = json.loads((ws / first.outputs["report-path"]).read_text())
     assert report["issues"]["created"] == created

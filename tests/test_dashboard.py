@@ -14,6 +14,7 @@ import pytest
 from pattern_miner.model import Occurrence, Opportunity, Pattern
 from pattern_miner.publish.dashboard import read_dashboard
 from pattern_miner.publish.tracker import ExistingIssue
+from pattern_miner.render import render_issue
 from pattern_miner.render.dashboard import box, render_dashboard
 from pattern_miner.render.marker import parse_marker
 from pattern_miner.render.mermaid import MAX_EDGES, MAX_NODES, diagram
@@ -174,3 +175,28 @@ def test_a_title_cannot_forge_a_box_and_private_names_stay_out_of_a_public_dashb
                                                      "- [x] Ignore this <!-- pattern-miner-dashboard:ignore=victim"),
                            (), "open")
     assert read_dashboard([ticked], HUB).ignore == {"victim"}
+
+
+def test_a_rerun_after_upgrading_from_the_per_pattern_version_makes_no_duplicate(tmp_path: Path,
+                                                                                 fake: FakeGitHub) -> None:
+    for name in ("acme/api", "acme/web"):
+        fake.add_repo(name, {"deploy.sh": DEPLOY, "Dockerfile": DOCKERFILE})
+    repos = ["acme/api", "acme/web"]
+    preview = run_mining(github_settings(fake, tmp_path, repos, dry_run=True, run_id="r0"), quiet())
+    assert fake.repo(HUB).issues == {}
+    for p in preview.report.actionable:  # the issues the per-pattern version opened: its body and marker
+        old = render_issue(p, None, first_seen="2025-06-02")
+        assert parse_marker(old.body).legacy
+        fake.add_issue(HUB, old.title, old.body, labels=("pattern-miner",))
+    before = len(fake.repo(HUB).issues)
+    fake.clear_requests()
+    result = run_mining(github_settings(fake, tmp_path, repos, run_id="r1"), quiet())
+    assert result.count("created") == 0 and len(pattern_issues(fake, HUB)) == before  # no duplicate
+    assert all(i["state"] == "open" for i in pattern_issues(fake, HUB))  # edited in place, never closed
+    markers = [parse_marker(i["body"]) for i in pattern_issues(fake, HUB)]
+    assert {m.id for m in markers} == {o.id for o in result.opportunities}
+    assert all(m.kind and not m.legacy and m.first_seen == "2025-06-02" for m in markers)
+    assert len(dashboards(fake)) == 1
+    fake.clear_requests()
+    run_mining(github_settings(fake, tmp_path, repos, run_id="r2"), quiet())
+    assert writes(fake) == []

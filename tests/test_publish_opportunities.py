@@ -96,6 +96,8 @@ def test_issues_of_the_per_pattern_version_are_adopted_by_their_opportunity(fake
     assert issue["state"] == "open" and marker.first_seen == "2026-01-05"
     assert (folded["state"], folded["state_reason"]) == ("closed", "not_planned")
     assert "Now part of #1" in fake.repo(HUB).comments[2][0]["body"]
+    [said] = fake.repo(HUB).comments[1]  # the adopted issue says what it tracks now
+    assert "one extraction opportunity (library, 2 clone groups" in said["body"]
 
     fake.clear_requests()
     publish(fake, [lib])
@@ -139,7 +141,7 @@ def test_the_body_lists_components_with_copies_similarity_and_lines_and_a_family
     assert "[acme/c](https://github.com/acme/c)" in body and "svc/core.py (L1–L12)" in body
     assert "| `svc/core.py` | identical |" in body and "| `extra.py` | only acme/c |" in body
     assert body.rstrip().endswith(marker.render()) and parse_marker(body) == marker
-    assert "Consolidate" in body  # a family's options, without a recommendation
+    assert "### Consolidation options" in body and "**A monorepo**" in body  # a family's options
 
 
 def test_a_redacted_opportunity_names_no_private_repository_or_file() -> None:

@@ -248,11 +248,13 @@ def _publish_dashboard(board: str, opportunities: tuple[Opportunity, ...], seen:
                        settings: Settings, clients: Clients, writers: Writers, console: Console) -> EnsureResult:
     """Ensure the dashboard: it lists what may be shown in ``board`` (``private-patterns: skip`` keeps an
     opportunity with private copies off a public board too); none is opened while there is nothing to list.
-    A run that could not read every repository sees less than there is: it leaves an existing dashboard
-    as it is, unless it acted on it (a ticked box) or changed an issue it lists."""
+    A run that could not read every repository, or scanned only some (``repos``, ``pattern-type``), sees less
+    than there is: it leaves an existing dashboard as it is, unless it acted on it (a ticked box) or changed
+    an issue it lists."""
     existing = find_dashboard(targets.existing, board)
     acted = state.open or state.ignore or any(a.kind in ("create", "close", "duplicate", "reopen") for a in done.actions)
-    if report.failures and existing and not acted:
+    partial = bool(report.failures) or settings.partial or bool(settings.pattern_type)
+    if partial and existing and not acted:
         return EnsureResult(dry_run=settings.dry_run, counts={"skipped": 1})
     private = targets.private.get(board, False)
     shown = tuple(o for o, v in zip(opportunities, seen, strict=True)

@@ -80,6 +80,9 @@ def _change_comment(templates: Templates, existing: ExistingIssue, spec: IssueSp
     old = existing.marker
     if old is None:
         return ""
+    if old.id != spec.pattern_id:  # adopted: an issue of one of its components (or of its former id)
+        return templates.render("comment_adopted.md.j2", components=len(spec.marker.parts),
+                                kind=spec.marker.kind).strip()
     changes = diff_copies(old, spec.marker)
     if not changes:
         return ""

@@ -39,6 +39,13 @@ KIND_LABEL = {
     "semantic": "the same job written independently",
     "template": "stock files a tool generates",
 }
+FAMILY_OPTIONS = (  # what one does with repositories that are copies of each other
+    "**One upstream**: make one repository the template (a GitHub template repository, or a sync job that "
+    "opens pull requests in the others) and let the copies follow it.",
+    "**A monorepo**: move the repositories into one, so the shared part exists once.",
+    "**A shared package**: extract what they share into a library or reusable workflow they depend on, and "
+    "keep only what differs in each.",
+)
 DEFAULT_ACTION = {
     "family": "Consolidate: keep one upstream (a template repository, or sync from it), merge into a monorepo, "
               "or move the shared part into a package the repositories depend on.",
@@ -133,6 +140,7 @@ def render_opportunity(
         "private_count": private_count,
         "first_seen": first_seen,
         "marker": marker.render(),
+        "options": list(FAMILY_OPTIONS) if opp.kind == "family" else [],
     }
     title = templates.render("issue_title.j2", **base, pattern={"kind": opp.kind}).strip().replace("\n", " ")
     if len(title) > TITLE_LIMIT:

@@ -63,7 +63,10 @@ def test_the_boxes_ticked_on_the_dashboard_are_honoured_on_the_next_run(tmp_path
     assert body.index(f"ignore={top.id}") < body.index(f"ignore={second.id}")  # ranked, also beyond max-issues
     assert f"open={second.id}" in body and f"open={top.id}" not in body  # the top one has its issue
     assert f"#{issue['number']}" in body and "```mermaid\nflowchart LR" in body
-    assert "```mermaid" in first.summary()  # the picture is in the job summary too
+    summary = first.summary()
+    assert "```mermaid" in summary  # the picture is in the job summary too, and the table is ranked by opportunity
+    assert "| # | Opportunity | Kind |" in summary and summary.index(f"| 1 | {top.title}") < summary.index(
+        f"| 2 | {second.title}")
 
     tick(fake, "open", second.id)
     tick(fake, "ignore", top.id)

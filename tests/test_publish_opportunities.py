@@ -204,3 +204,8 @@ def test_advice_is_asked_once_per_new_or_changed_opportunity(tmp_path: Path) -> 
         assert len(api.messages_requests) == 3  # only the changed opportunity is asked again
         prompt = str(api.messages_requests[-1].body["messages"])
         assert "d.py" in prompt and "a.py" in prompt  # the prompt shows every component's copies
+        lone = pat("p9", "z.py")
+        advise([lone], settings)  # what the per-pattern version asked ...
+        calls = len(api.messages_requests)
+        advise([as_pattern(single(lone))], settings)  # ... is the adapter's single: cached, no call after an upgrade
+        assert len(api.messages_requests) == calls

@@ -33,6 +33,8 @@ from pattern_miner.model import (
     Source,
     SourceFile,
 )
+from pattern_miner.opportunities import find_opportunities
+from pattern_miner.opportunities.inventory import entries
 from pattern_miner.patterns import build_pattern
 from pattern_miner.records import FileRecord, Shard
 from pattern_miner.shard import build_shard
@@ -218,6 +220,9 @@ def scan(
         raise SourceError(nothing_scanned(source.failures))
     patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
     skips: list[Skip] = [s for shard in shards for s in shard.skips]
+    repositories = tuple(s.repo for s in shards)
+    inventory = entries(shards)
+    opportunities = find_opportunities(patterns, repositories, inventory)
     stats = ScanStats(
         repositories=len(shards),
         files_scanned=sum(len(s.files) for s in shards),
@@ -229,8 +234,10 @@ def scan(
     )
     return ScanReport(
         patterns=tuple(patterns),
-        repositories=tuple(s.repo for s in shards),
+        repositories=repositories,
         failures=tuple(source.failures),
         skips=tuple(skips),
         stats=stats,
+        opportunities=opportunities,
+        inventory=inventory,
     )

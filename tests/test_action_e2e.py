@@ -156,8 +156,13 @@ def run_action(fake: FakeGitHub, ws: Path, n: int, api_url: str | None = None, *
 
 
 def seed_copies(fake: FakeGitHub, names: list[str], **repo_kw: Any) -> None:
+    """Copies edited after the copy (a line of each repository's own): two opportunities. Identical in
+    every repository they would be stock files, one "adopt a shared template" opportunity."""
     for name in names:
-        fake.add_repo(name, {"deploy.sh": DEPLOY, "Dockerfile": DOCKERFILE, "README.md": f"# {name}\n"}, **repo_kw)
+        own = name.rsplit("/", 1)[-1]
+        fake.add_repo(name, {"deploy.sh": DEPLOY + f'echo "{own} deployed"\n',
+                             "Dockerfile": DOCKERFILE + f'LABEL service="{own}"\n', "README.md": f"# {name}\n"},
+                      **repo_kw)
 
 
 def writes(fake: FakeGitHub) -> list[str]:
@@ -222,9 +227,10 @@ def test_two_runs_create_each_issue_once_then_a_changed_copy_edits_and_comments(
 
 def test_repositories_with_empty_files_are_all_scanned(fake: FakeGitHub, tmp_path: Path) -> None:
     repos = ["acme/api", "acme/web", "acme/jobs"]
+    seed_copies(fake, repos)
     for name in repos:
-        fake.add_repo(name, {"deploy.sh": DEPLOY, "Dockerfile": DOCKERFILE, "app/__init__.py": "",
-                             "app/tests/__init__.py": "", ".env.example": ""})
+        for path in ("app/__init__.py", "app/tests/__init__.py", ".env.example"):
+            fake.set_file(name, path, "")
     ws = workspace(tmp_path, [*repos, "acme/gone"])
     first = run_action(fake, ws, 1)
     assert first.code == 0, first.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pattern_miner.advise import AdviceSettings, advise
+from pattern_miner.advise import AdviceSettings, advise, offline_recommendation, sanitize_recommendation
 from pattern_miner.console import Console
 from pattern_miner.effects import IssueWrites, Writers, commit
 from pattern_miner.github_api import github_client
@@ -209,3 +209,16 @@ def test_advice_is_asked_once_per_new_or_changed_opportunity(tmp_path: Path) -> 
         calls = len(api.messages_requests)
         advise([as_pattern(single(lone))], settings)  # ... is the adapter's single: cached, no call after an upgrade
         assert len(api.messages_requests) == calls
+
+
+def test_the_offline_advisor_proposes_one_upstream_for_a_family() -> None:
+    shared = (pat("p1", "svc/core.py", ("acme/svc-a", "acme/svc-b")), pat("p2", "deploy.sh", ("acme/svc-a", "acme/svc-b")))
+    fam = opp("family-1", "family", shared, shared=(("svc/core.py", "identical"), ("deploy.sh", "identical")))
+    rec = sanitize_recommendation(offline_recommendation(as_pattern(fam)))
+    assert rec.library_name == "svc-a-upstream" and rec.usage_language == "yaml"
+    assert "https://github.com/acme/svc-a.git" in rec.usage and "copies of each other" in rec.summary
+    assert [c.name for c in rec.components] == ["`deploy.sh`", "`svc/core.py`"]
+    seen = as_pattern(fam)
+    marker = Marker.for_opportunity(fam, seen.occurrences, seen.content_hash, "2026-01-05")
+    body = render_opportunity(fam, rec, marker=marker, occurrences=seen.occurrences, first_seen="2026-01-05").body
+    assert "Keep one upstream: `svc-a-upstream`" in body and "sync-upstream.yml" in body

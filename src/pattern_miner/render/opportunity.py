@@ -134,6 +134,7 @@ def render_opportunity(
             "lines": opp.lines,
             "confidence": md_text(opp.confidence, inline=True),
             "default_action": DEFAULT_ACTION.get(opp.kind, DEFAULT_ACTION["library"]),
+            "family": opp.kind == "family",
         },
         "rec": _recommendation_view(recommendation, names, redact),
         "redacted": redact and private_count > 0,

@@ -366,7 +366,7 @@ def test_match_shards_takes_other_thresholds(report: ScanReport) -> None:
     shards = build_shards(LocalSource(repos_from_paths(sorted(p for p in EXAMPLES.iterdir() if p.is_dir())), config),
                           console=Console(quiet=True), jobs=1)
     # no configuration pair can share enough rare content now; code is confirmed as before
-    never = dataclasses.replace(THRESHOLDS, rare_weak=1.01, rare_identical_shape=1.01)
+    never = dataclasses.replace(THRESHOLDS, rare_weak=1.01, rare_identical_shape=1.01, rare_lines_alone=1.01)
     patterns, stats = match_shards(shards, config, thresholds=never)
     assert {p.language for p in report.patterns} - {p.language for p in patterns} == CONFIG_LANGUAGES & {
         p.language for p in report.patterns}

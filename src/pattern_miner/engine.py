@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from pattern_miner.config import Config
 from pattern_miner.console import Console
@@ -35,8 +36,12 @@ from pattern_miner.model import (
 )
 from pattern_miner.patterns import build_pattern
 from pattern_miner.records import FileRecord, Shard
+from pattern_miner.semantic.find import find as find_semantic
 from pattern_miner.shard import build_shard
 from pattern_miner.workers import die_with_parent
+
+if TYPE_CHECKING:
+    from pattern_miner.semantic.judge import Judge
 
 BATCH_BYTES = 1_000_000  # bytes of files sent to a worker at a time: enough to amortize the hand-off
 IN_FLIGHT = 4  # batches queued per worker: enough to keep it busy, few enough to bound memory
@@ -207,8 +212,10 @@ def scan(
     jobs: int | None = None,
     pattern_type: str | None = None,
     min_similarity: float | None = None,
+    judge: Judge | None = None,
 ) -> ScanReport:
-    """Scan every repository of ``source`` and report the patterns copied across them."""
+    """Scan every repository of ``source`` and report the patterns copied across them, and the jobs written
+    independently in several of them (``judge``: Claude confirms those; without it, offline groups only)."""
     console = console or Console(quiet=True)
     started = time.monotonic()
     if pattern_type is not None and pattern_type not in config.pattern_types:
@@ -217,6 +224,7 @@ def scan(
     if not shards:
         raise SourceError(nothing_scanned(source.failures))
     patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
+    semantic = find_semantic(shards, patterns, judge=judge)
     skips: list[Skip] = [s for shard in shards for s in shard.skips]
     stats = ScanStats(
         repositories=len(shards),
@@ -233,4 +241,5 @@ def scan(
         failures=tuple(source.failures),
         skips=tuple(skips),
         stats=stats,
+        opportunities=semantic,
     )

@@ -38,6 +38,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(SHARED)]
 import anthropic  # noqa: E402
 from score_org import score  # noqa: E402
 
+from pattern_miner.advise.pricing import default_model  # noqa: E402
 from pattern_miner.config import default_config  # noqa: E402
 from pattern_miner.console import Console  # noqa: E402
 from pattern_miner.engine import build_shards, match_shards  # noqa: E402
@@ -168,9 +169,9 @@ def main() -> int:
         with FakeAnthropic() as api, tempfile.TemporaryDirectory() as cache:
             api.responder = careful_judge(known)
             client = anthropic.Anthropic(api_key=api.api_key, base_url=api.base_url, max_retries=0)
-            judge = Judge(client, "claude-sonnet-4-5", cache_dir=Path(cache), max_calls=MAX_GROUPS)
+            judge = Judge(client, default_model(), cache_dir=Path(cache), max_calls=MAX_GROUPS)
             judged = measure(find(shards, patterns, judge=judge), truth, decoys)
-            again = Judge(client, "claude-sonnet-4-5", cache_dir=Path(cache), max_calls=MAX_GROUPS)
+            again = Judge(client, default_model(), cache_dir=Path(cache), max_calls=MAX_GROUPS)
             find(shards, patterns, judge=again)
             calls, rerun = judge.stats.calls, again.stats.calls
         row = {"true": true_groups, "cand": len(candidates), "calls": calls, "rerun": rerun}

@@ -13,7 +13,7 @@ from pattern_miner.semantic.judge import judge_for
 from pattern_miner.settings import add_cli_options, from_cli
 from pattern_miner.wiring import connect
 
-SCAN_OPTIONS = ("config_path", "pattern_type", "min_similarity", "repos", "jobs")
+SCAN_OPTIONS = ("config_path", "pattern_type", "min_similarity", "repos", "jobs", "cache_dir", "max_model_calls")
 
 
 def add_repository_arguments(parser: argparse.ArgumentParser) -> None:

@@ -33,7 +33,7 @@ RARE_SHARE = 0.015  # an element held by more of the units than this is vocabula
 MIN_RARE_UNITS = 10  # ... but a small scan indexes elements held by up to this many units
 COPY_SHARE = 0.2  # share of the smaller unit's shingles two units have in common from which they are copies
 GROUP_SIZE = 8  # units per candidate group at most: one per repository (Claude reads them all at once)
-MIN_PAIR_SCORE = 1.5  # a pair scoring less shares too little to be worth a look (see `pair_score`)
+MIN_PAIR_SCORE = 0.18  # a pair scoring less shares too little to be worth a look (see `pair_score`)
 
 
 @dataclass(frozen=True)

@@ -272,6 +272,8 @@ def _code(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int], out: 
                 out.add(start, f"api:{'.'.join([names[head], *parts[1:]])}")
             elif head == "process" and len(parts) == 3 and parts[1] == "env":
                 out.add(start, f"env:{parts[2]}")
+            elif len(parts) >= 3 and head not in ("self", "this", "cls"):
+                out.add(start, f"api:{'.'.join(parts)}")  # `structlog.processors.JSONRenderer`: a module path
             elif called and len(parts) == 1:
                 if not (start and struct[start - 1] in _DEFINES):
                     out.add(start, f"call:{head}")
@@ -341,7 +343,7 @@ def _command(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int], k:
     i = k + 1
     while i < n and lines[i] == line and struct[i] not in _COMMAND_START:
         s, text = struct[i], lit[i]
-        if s == text and _FLAG.fullmatch(text.split("=")[0]):
+        if s.startswith("-") and _FLAG.fullmatch(text.split("=")[0]):  # `--flag=value` keeps `--flag=`
             out.add(i, f"flag:{name} {text.split('=')[0]}")
         elif s == text and len(words) <= MAX_WORDS and _SUBCOMMAND.fullmatch(text) and len(words) == i - k:
             words.append(text)

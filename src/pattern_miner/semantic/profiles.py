@@ -5,7 +5,7 @@ Terraform blocks), outermost first: a class is one unit unless it is too long to
 methods are. A script or configuration file without units is one unit itself. Units that are part of a
 clone pattern stay: a copy of one variant is no other variant (``copy_pairs`` says which pairs are copies).
 
-Rarity is IDF over units: ``log(units / units holding the element)``. An element held by many units (a
+Rarity is IDF over units: ``log(units / units holding the element)``, scaled to [0, 1]. An element held by many units (a
 logger, ``json.loads``, ``echo``) weighs almost nothing; one held by a handful (``http:429``,
 ``cmd:gcloud secrets versions add``) weighs a lot.
 """
@@ -118,7 +118,8 @@ def _unit_spans(rec: FileRecord) -> list[tuple[str, str, int, int, int, int, int
     if not inner:
         whole = rec.spans[0]
         code_like = rec.language in CODE_LANGUAGES
-        return [] if code_like or whole[5] > MAX_FILE_LINES or whole[6] < MIN_CODE_LINES else [whole]
+        longest = MAX_LINES if code_like else MAX_FILE_LINES  # a code file of one function is that function
+        return [] if whole[5] > longest or whole[6] < MIN_CODE_LINES else [whole]
     chosen: list[tuple[str, str, int, int, int, int, int]] = []
     inner.sort(key=lambda s: (s[2], -s[3]))
     taken_end = -1
@@ -163,7 +164,9 @@ class Rarity:
         self.df: Counter[str] = Counter(e for u in units for e in u.elements)
 
     def idf(self, element: str) -> float:
-        return math.log(self.units / max(1, self.df[element]))
+        """``log(units / units holding it)`` over its largest value, ``log(units)``: 1 for an element one unit
+        holds, 0 for one all hold, whatever the size of the scan (so thresholds need no rescaling)."""
+        return math.log(self.units / max(1, self.df[element])) / math.log(max(2, self.units))
 
     def weight(self, element: str) -> float:
         kind, _, text = element.partition(":")

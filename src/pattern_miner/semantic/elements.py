@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Sequence
+from functools import lru_cache
 
 SEPARATOR = "\n"
 MAX_WORDS = 3  # `gcloud secrets versions add`: a command and up to three subcommands
@@ -69,7 +70,8 @@ def _strip_quotes(text: str) -> str:
     return text
 
 
-def string_elements(text: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def string_elements(text: str) -> tuple[str, ...]:
     """What a string literal says: a URL's host and path words, a MIME type, a header, a variable or key."""
     body = _strip_quotes(text)
     out: list[str] = []
@@ -87,20 +89,21 @@ def string_elements(text: str) -> list[str]:
         out.append(f"env:{body}")
     elif _KEY.fullmatch(body) and not body.isdigit():
         out.append(f"key:{body.lower()}")
-    return out
+    return tuple(out)
 
 
-def name_words(name: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def name_words(name: str) -> tuple[str, ...]:
     """The words of an identifier (`retryAfter`, `retry_after` → retry, after), stop words left out."""
-    return [f"word:{w}" for w in {w.lower() for w in _NAME_WORDS.findall(name)} if len(w) > 2 and w not in STOP_WORDS]
+    words = dict.fromkeys(w.lower() for w in _NAME_WORDS.findall(name))
+    return tuple(f"word:{w}" for w in words if len(w) > 2 and w not in STOP_WORDS)
 
 
-def _number(text: str) -> list[str]:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        return []
-    return [f"http:{value}"] if 200 <= value <= 599 else []
+def _number(text: str) -> tuple[str, ...]:
+    if not (len(text) == 3 and text.isdigit()):
+        return ()
+    value = int(text)
+    return (f"http:{value}",) if 200 <= value <= 599 else ()
 
 
 class _Out:
@@ -134,13 +137,12 @@ def imports(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]) -> 
     """Local name → what it imports, from Python `import`/`from` and JavaScript `import`/`require`."""
     names: dict[str, str] = {}
     n = len(struct)
-    k = 0
-    while k < n:
-        s = struct[k]
-        if s == "import" and (k == 0 or lines[k - 1] != lines[k] or struct[k - 1] in ("$id", ".", ";")):
-            k = _import_statement(struct, lit, lines, k, names)
-            continue
-        if s == "$id" and lit[k] == "require" and k + 2 < n and struct[k + 1] == "(" and struct[k + 2] == "$str":
+    done = -1
+    for k in [i for i, s in enumerate(struct) if s == "import"]:
+        if k >= done and (k == 0 or lines[k - 1] != lines[k] or struct[k - 1] in ("$id", ".", ";")):
+            done = _import_statement(struct, lit, lines, k, names)
+    for k in [i for i, t in enumerate(lit) if t == "require"]:
+        if struct[k] == "$id" and k + 2 < n and struct[k + 1] == "(" and struct[k + 2] == "$str":
             module = _strip_quotes(lit[k + 2])
             if k >= 2 and struct[k - 1] == "=" and struct[k - 2] == "$id":
                 names[lit[k - 2]] = module
@@ -150,7 +152,6 @@ def imports(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]) -> 
                     if struct[j] == "$id":
                         names[lit[j]] = f"{module}.{lit[j]}"
                     j -= 1
-        k += 1
     return names
 
 
@@ -254,47 +255,56 @@ def _chain(struct: Sequence[str], lit: Sequence[str], k: int) -> tuple[list[str]
     return list(reversed(parts)), start
 
 
+# what a code token can start: every other token (most of them: punctuation, keywords) is skipped at once
+_KEYWORDS = {**dict.fromkeys(LOOPS, "kw:loop"), **dict.fromkeys(TRIES, "kw:try"),
+             **dict.fromkeys(CATCHES, "kw:catch"), **dict.fromkeys(RAISES, "kw:raise"),
+             **dict.fromkeys(("**", "*=", "<<", "**="), "op:grow")}
+_CODE_TOKENS = {**dict.fromkeys(_KEYWORDS, "kw"), "$id": "id", "$str": "str", "$num": "num", "*": "times"}
+
+
 def _code(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int], out: _Out) -> None:
     names = imports(struct, lit, lines)
     n = len(struct)
-    for k in range(n):
-        s = struct[k]
-        if s == "$id":
+    kinds = _CODE_TOKENS
+    for k, s in enumerate(struct):
+        kind = kinds.get(s)
+        if kind is None:
+            continue
+        if kind == "id":
             nxt = struct[k + 1] if k + 1 < n else ""
             if nxt in (".", "?."):
                 continue  # the chain is read at its last name
-            parts, start = _chain(struct, lit, k)
-            if start > 0 and struct[start - 1] in (".", "?."):
-                continue  # `x().y`: the receiver is a call
-            head = parts[0]
-            called = nxt == "("
-            if head in names and (len(parts) > 1 or called):
-                out.add(start, f"api:{'.'.join([names[head], *parts[1:]])}")
-            elif head == "process" and len(parts) == 3 and parts[1] == "env":
-                out.add(start, f"env:{parts[2]}")
-            elif len(parts) >= 3 and head not in ("self", "this", "cls"):
-                out.add(start, f"api:{'.'.join(parts)}")  # `structlog.processors.JSONRenderer`: a module path
-            elif called and len(parts) == 1:
-                if not (start and struct[start - 1] in _DEFINES):
-                    out.add(start, f"call:{head}")
-            elif called:
-                out.add(start, f"meth:{parts[-1]}")
-            if not (head in names and len(parts) == 1):
-                out.add(k, *name_words(lit[k]))
-        elif s == "$str":
+            _name(struct, lit, k, nxt == "(", names, out)
+        elif kind == "str":
             out.add(k, *string_elements(lit[k]))
-        elif s == "$num":
+        elif kind == "num":
             out.add(k, *_number(lit[k]))
-        elif s in LOOPS:
-            out.add(k, "kw:loop")
-        elif s in TRIES:
-            out.add(k, "kw:try")
-        elif s in CATCHES:
-            out.add(k, "kw:catch")
-        elif s in RAISES:
-            out.add(k, "kw:raise")
-        elif s in ("**", "*=", "<<", "**=") or (s == "*" and "2" in (lit[k - 1] if k else "", _at(lit, k + 1))):
+        elif kind == "kw":
+            out.add(k, _KEYWORDS[s])
+        elif "2" in (lit[k - 1] if k else "", _at(lit, k + 1)):
             out.add(k, "op:grow")  # `2 ** attempt`, `delay *= 2`, `1 << n`, `delay * 2`
+
+
+def _name(struct: Sequence[str], lit: Sequence[str], k: int, called: bool, names: dict[str, str],
+          out: _Out) -> None:
+    """The name (or dotted chain) ending at token k: an API, a call, a method, an env variable; its words."""
+    parts, start = _chain(struct, lit, k)
+    if start > 0 and struct[start - 1] in (".", "?."):
+        return  # `x().y`: the receiver is a call
+    head = parts[0]
+    if head in names and (len(parts) > 1 or called):
+        out.add(start, f"api:{'.'.join([names[head], *parts[1:]])}")
+    elif head == "process" and len(parts) == 3 and parts[1] == "env":
+        out.add(start, f"env:{parts[2]}")
+    elif len(parts) >= 3 and head not in ("self", "this", "cls"):
+        out.add(start, f"api:{'.'.join(parts)}")  # `structlog.processors.JSONRenderer`: a module path
+    elif called and len(parts) == 1:
+        if not (start and struct[start - 1] in _DEFINES):
+            out.add(start, f"call:{head}")
+    elif called:
+        out.add(start, f"meth:{parts[-1]}")
+    if not (head in names and len(parts) == 1):
+        out.add(k, *name_words(lit[k]))
 
 
 # ----------------------------------------------------------------------------- scripts and configuration

@@ -24,9 +24,9 @@ from pattern_miner.semantic.verdict import UnitText
 if TYPE_CHECKING:
     from pattern_miner.semantic.judge import Judge
 
-MIN_GROUP_SCORE = 1.0  # a candidate group scoring less is not worth a model call (see candidates.find_candidates)
+MIN_GROUP_SCORE = 1.4  # below, a group is not worth a model call: ~2.7 candidate groups per true group (bench/semantic.py)
 MAX_GROUPS = 40  # candidate groups per run at most, best first (the judge's max_calls bounds them too)
-OFFLINE_MIN_PAIR = 3.6  # without Claude, a unit is reported only with a partner it shares this much with
+OFFLINE_MIN_PAIR = 4.0  # without Claude, a unit is reported only with a partner it shares this much with
 _LABELS = {"api": "{}", "cmd": "`{}`", "call": "{}", "env": "${}", "http": "status {}", "hdr": "header {}",
            "host": "{}", "res": "{}", "uses": "{}"}
 _TRAITS = {"trait:sleep-in-loop": "a loop that sleeps", "trait:growing-delay": "a growing delay",

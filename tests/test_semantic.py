@@ -392,3 +392,30 @@ def test_scan_asks_claude_when_a_key_is_set(api: FakeAnthropic, tmp_path: Path,
                  str(tmp_path / "cache")], Console(out, err))
     assert code == 0, err.getvalue()
     assert api.messages_requests and list((tmp_path / "cache" / "semantic").glob("*.json"))
+
+
+def test_engine_scan_reports_semantic_opportunities_with_a_judge(api: FakeAnthropic, tmp_path: Path) -> None:
+    from pattern_miner.console import Console
+    from pattern_miner.engine import scan
+    from pattern_miner.sources.local import LocalSource, repos_from_root
+
+    for name, files in org().items():
+        for path, text in files.items():
+            target = tmp_path / "repos" / name / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+    api.responder = retry_judge
+    source = LocalSource(repos_from_root(tmp_path / "repos"), default_config(), Console(quiet=True))
+    report = scan(source, default_config(), jobs=1, judge=judge_of(api, tmp_path / "cache"))
+    (opp,) = report.opportunities
+    assert opp.kind == "semantic" and opp.repos == ("acme/api", "acme/worker")
+    assert not any(p.occurrences and {o.path for o in p.occurrences} & {"lib/http_util.py"} for p in report.patterns)
+
+
+def test_elements_are_in_token_order_for_every_language() -> None:
+    (shard,) = shards_of({"o/r": {"a.py": RETRY_REQUESTS, "b.sh": "f() {\n  docker push \"$1\"\n}\n",
+                                  "c.js": "function f(u) { return fetch(u); }\n",
+                                  "d.tf": 'resource "google_storage_bucket" "b" {\n  name = "x"\n}\n'}})
+    for rec in shard.files:
+        assert list(rec.element_at) == sorted(rec.element_at) and len(rec.element_at) == len(rec.elements.split("\n"))
+    assert "res:google_storage_bucket" in shard.files[3].elements.split("\n")

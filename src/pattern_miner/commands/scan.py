@@ -43,7 +43,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     repos = getattr(clients.source, "repos", ())
     if len(repos) < clients.config.min_repos:
         console.warn(f"{len(repos)} repository given: patterns need copies in at least {clients.config.min_repos}")
-    judge = judge_for(clients.anthropic, settings.model, Path(settings.cache_dir), settings.max_model_calls, console.warn)
+    judge = judge_for(clients.anthropic, settings.model, Path(settings.cache_dir), settings.max_model_calls,
+                      console.warn)  # with a key, Claude confirms the semantic candidates
     report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
                   pattern_type=settings.pattern_type, min_similarity=settings.min_similarity, judge=judge)
     text = render(report, args.format, with_text=args.with_text, limit=args.limit)

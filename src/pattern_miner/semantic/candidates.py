@@ -31,6 +31,7 @@ from pattern_miner.semantic.profiles import Rarity, UnitRef
 
 RARE_SHARE = 0.015  # an element held by more of the units than this is vocabulary: not indexed
 MIN_RARE_UNITS = 10  # ... but a small scan indexes elements held by up to this many units
+MAX_POSTING = 200  # ... and a large one no element held by more (a posting list of n units makes n² pairs)
 COPY_SHARE = 0.2  # share of the smaller unit's shingles two units have in common from which they are copies
 GROUP_SIZE = 8  # units per candidate group at most: one per repository (Claude reads them all at once)
 MIN_PAIR_SCORE = 0.18  # a pair scoring less shares too little to be worth a look (see `pair_score`)
@@ -58,7 +59,7 @@ def _shingles(shards: Sequence[Shard], unit: UnitRef) -> set[int]:
 
 def shared_weights(units: Sequence[UnitRef], rarity: Rarity) -> dict[tuple[int, int], float]:
     """The weight every pair of units from different repositories shares in rare elements, from the index."""
-    limit = max(MIN_RARE_UNITS, int(RARE_SHARE * len(units)))
+    limit = min(MAX_POSTING, max(MIN_RARE_UNITS, int(RARE_SHARE * len(units))))
     postings: dict[str, list[int]] = defaultdict(list)
     for i, unit in enumerate(units):
         for element in unit.elements:

@@ -3,7 +3,8 @@
     find(shards, patterns, judge=judge)   # -> tuple[Opportunity, ...], kind "semantic"
 
 With a judge (Claude), each candidate group, best first, is one request; the units Claude says do one job
-become one opportunity, confidence High. Without one, only groups whose evidence is overwhelming are
+become one opportunity, confidence High (with the copies of each, when a variant was copied too). Without
+one, only groups whose evidence is overwhelming are
 reported, confidence Medium: the units that share with the group's first unit at least
 ``OFFLINE_MIN_PAIR`` (many rare elements, mostly what each does). A unit is reported in one semantic
 opportunity at most, and never with a copy of itself (copies are clone patterns, reported as such).
@@ -18,13 +19,15 @@ from pattern_miner.model import Opportunity, Pattern
 from pattern_miner.records import Shard
 from pattern_miner.semantic.candidates import Candidate, find_candidates
 from pattern_miner.semantic.profiles import Rarity, UnitRef, copy_pairs, unit_refs
-from pattern_miner.semantic.report import opportunity
+from pattern_miner.semantic.report import opportunity, with_copies
 from pattern_miner.semantic.verdict import UnitText
 
 if TYPE_CHECKING:
     from pattern_miner.semantic.judge import Judge
 
-MIN_GROUP_SCORE = 1.4  # below, a group is not worth a model call: ~2.7 candidate groups per true group (bench/semantic.py)
+# below, a candidate group is not worth a model call (bench/semantic.py: 1.6 candidate groups per true group on
+# seeds 1-5, 2.7 on fresh seeds 21-23)
+MIN_GROUP_SCORE = 1.4
 MAX_GROUPS = 40  # candidate groups per run at most, best first (the judge's max_calls bounds them too)
 OFFLINE_MIN_PAIR = 4.0  # without Claude, a unit is reported only with a partner it shares this much with
 _LABELS = {"api": "{}", "cmd": "`{}`", "call": "{}", "env": "${}", "http": "status {}", "hdr": "header {}",
@@ -58,8 +61,12 @@ def find(shards: Sequence[Shard], patterns: Sequence[Pattern] = (), *, judge: Ju
     if len(units) < 2:
         return ()
     rarity = Rarity(units)
-    candidates = find_candidates(shards, units, rarity, copy_pairs(units, shards, patterns),
-                                 min_score=MIN_GROUP_SCORE, limit=limit)
+    copies = copy_pairs(units, shards, patterns)
+    candidates = find_candidates(shards, units, rarity, copies, min_score=MIN_GROUP_SCORE, limit=limit)
+    copies_of: dict[int, set[int]] = {}
+    for a, b in copies:
+        copies_of.setdefault(a, set()).add(b)
+        copies_of.setdefault(b, set()).add(a)
     claimed: set[int] = set()
     out: list[Opportunity] = []
     for candidate in candidates:
@@ -72,7 +79,10 @@ def find(shards: Sequence[Shard], patterns: Sequence[Pattern] = (), *, judge: Ju
             found = _offline(candidate, members, units, shards, rarity)
         if found is not None:
             chosen, opp = found
-            claimed.update(chosen)
+            copied = sorted({c for i in chosen for c in copies_of.get(i, ())} - set(chosen) - claimed)
+            if copied:  # a variant copied to other repositories: the copies are occurrences too
+                opp = with_copies(opp, [units[i] for i in copied], shards)
+            claimed.update(chosen, copied)
             out.append(opp)
     return tuple(out)
 

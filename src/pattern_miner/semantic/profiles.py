@@ -66,15 +66,19 @@ class UnitRef:
         return self.end_line - self.start_line + 1
 
 
+def _last_name(element: str) -> str:
+    """`api:time.sleep` → sleep, `cmd:sleep 5` → sleep."""
+    return element.partition(":")[2].rsplit(".", 1)[-1].split(" ", 1)[0]
+
+
 def traits(sequence: Sequence[str], own_name: str = "") -> set[str]:
     """Structural traits of a unit from its elements in order: a loop that sleeps (and grows its delay),
     a try around a call, a loop that follows a page token, a call of itself."""
     out: set[str] = set()
     loop_at = next((i for i, e in enumerate(sequence) if e == "kw:loop"), None)
     calls_self = bool(own_name) and f"call:{own_name}" in sequence
-    sleeps = [i for i, e in enumerate(sequence)
-              if e.split(":", 1)[0] in ("api", "meth", "call", "cmd") and e.rsplit(".", 1)[-1].rsplit(":", 1)[-1].split()[0]
-              in SLEEPS]
+    sleeps = [i for i, e in enumerate(sequence) if e.split(":", 1)[0] in ("api", "meth", "call", "cmd")
+              and _last_name(e) in SLEEPS]
     repeats = loop_at is not None or calls_self
     if calls_self:
         out.add("trait:recursion")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pattern_miner.model import Occurrence, Opportunity
 from pattern_miner.records import Shard
@@ -107,20 +107,31 @@ def _category(variants: Sequence[Variant]) -> str:
     return "code"
 
 
+def occurrence(unit: UnitRef, shards: Sequence[Shard]) -> Occurrence:
+    shard = shards[unit.repo]
+    rec = shard.files[unit.file]
+    text_lines = rec.text.splitlines()[unit.start_line - 1:unit.end_line]
+    return Occurrence(
+        repo=shard.repo.name, path=rec.path, start_line=unit.start_line, end_line=unit.end_line, unit=unit.kind,
+        name=unit.name, language=rec.language, commit=shard.repo.commit, private=shard.repo.private,
+        url=shard.repo.file_url(rec.path, unit.start_line, unit.end_line), text="\n".join(text_lines[:TEXT_MAX_LINES]))
+
+
+def with_copies(opp: Opportunity, copies: Sequence[UnitRef], shards: Sequence[Shard]) -> Opportunity:
+    """The opportunity with copies of its variants (clone-pattern occurrences) as occurrences too."""
+    extra = tuple(occurrence(u, shards) for u in copies)
+    where = ", ".join(f"{o.repo} {o.path}" for o in extra)
+    repos = tuple(sorted({*opp.repos, *(o.repo for o in extra)}))
+    return replace(opp, occurrences=opp.occurrences + extra, repos=repos,
+                   details=opp.details + (f"copies of these variants: {where}",))
+
+
 def opportunity(units: Sequence[UnitRef], shards: Sequence[Shard], rarity: Rarity, job: str, *,
                 confidence: str, reason: str = "") -> Opportunity:
     """The opportunity of one confirmed group of units (each in another repository)."""
     variants = [describe(u, shards[u.repo], rarity) for u in units]
     keep, why = converge_on(variants)
-    occurrences = []
-    for v in variants:
-        repo = shards[v.unit.repo].repo
-        text_lines = shards[v.unit.repo].files[v.unit.file].text.splitlines()[v.unit.start_line - 1:v.unit.end_line]
-        occurrences.append(Occurrence(
-            repo=v.repo, path=v.path, start_line=v.unit.start_line, end_line=v.unit.end_line,
-            unit=v.unit.kind, name=v.unit.name, language=v.language, commit=repo.commit, private=repo.private,
-            url=repo.file_url(v.path, v.unit.start_line, v.unit.end_line),
-            text="\n".join(text_lines[:TEXT_MAX_LINES])))
+    occurrences = [occurrence(v.unit, shards) for v in variants]
     kept = variants[keep]
     side_by_side = [f"{v.repo} {v.path}:{v.unit.start_line}-{v.unit.end_line} {v.unit.name or v.unit.kind} "
                     f"({v.language}, {v.unit.lines} lines): uses {', '.join(v.tools) or 'plain code'}; "

@@ -5,7 +5,8 @@ variables, as ``kind:text``:
 
 - ``api:requests.request``: a name from an import, qualified by it (``from urllib.request import urlopen``
   makes ``urlopen(`` ``api:urllib.request.urlopen``; ``const x = require("y")`` makes ``x.z`` ``api:y.z``);
-  ``call:setTimeout`` a bare call of another name, ``meth:raise_for_status`` a method of an unknown receiver;
+  ``call:setTimeout`` a bare call of another name, ``meth:raise_for_status`` a method of an unknown receiver,
+  ``mod:structlog.processors.JSONRenderer`` a dotted name of three or more (a module path, or a variable's);
 - ``cmd:gcloud secrets versions add`` a shell command with its subcommands (and each shorter prefix),
   ``verb:secrets`` its first subcommand whatever the tool (``docker push``, ``podman push``),
   ``flag:gcloud --data-file`` its flags;
@@ -297,7 +298,7 @@ def _name(struct: Sequence[str], lit: Sequence[str], k: int, called: bool, names
     elif head == "process" and len(parts) == 3 and parts[1] == "env":
         out.add(start, f"env:{parts[2]}")
     elif len(parts) >= 3 and head not in ("self", "this", "cls"):
-        out.add(start, f"api:{'.'.join(parts)}")  # `structlog.processors.JSONRenderer`: a module path
+        out.add(start, f"mod:{'.'.join(parts)}")  # `structlog.processors.JSONRenderer`: a module path, maybe
     elif called and len(parts) == 1:
         if not (start and struct[start - 1] in _DEFINES):
             out.add(start, f"call:{head}")

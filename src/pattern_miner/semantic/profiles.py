@@ -180,7 +180,7 @@ class Rarity:
 
 def is_common(kind: str, text: str) -> bool:
     """Whether an element is everyone's vocabulary: the standard library, coreutils, JavaScript's globals."""
-    if kind == "api":
+    if kind in ("api", "mod"):
         return text.split(".", 1)[0] in sys.stdlib_module_names
     if kind in ("cmd", "flag"):
         return text.split(" ", 1)[0] in CORE_COMMANDS

@@ -71,12 +71,12 @@ def converge_on(variants: Sequence[Variant]) -> tuple[int, str]:
     """The variant to keep, and why: the most used, else the most complete, else the shortest."""
     most_used = max(range(len(variants)), key=lambda i: (variants[i].used, -i))
     if variants[most_used].used > 0:
-        return most_used, f"the most used ({variants[most_used].used} other units call it)"
+        return most_used, f"the most used, as {variants[most_used].used} other units call it"
     behaviours = [len(v.errors) + len(v.limits) for v in variants]
     best = max(range(len(variants)), key=lambda i: (behaviours[i], -variants[i].unit.lines, -i))
     if behaviours[best] > min(behaviours):
-        return best, "the most complete (it handles the most: " + \
-            "; ".join(variants[best].errors + variants[best].limits) + ")"
+        return best, "the most complete, as it handles the most: " + \
+            "; ".join(variants[best].errors + variants[best].limits)
     shortest = min(range(len(variants)), key=lambda i: (variants[i].unit.lines, i))
     return shortest, "the shortest, as they handle the same cases"
 
@@ -143,7 +143,7 @@ def opportunity(units: Sequence[UnitRef], shards: Sequence[Shard], rarity: Rarit
     ident = hashlib.sha256("\0".join(sorted(f"{v.repo}:{v.path}:{v.unit.name}" for v in variants)).encode())
     content = hashlib.sha256("\0".join(sorted(u.digest for u in units)).encode()).hexdigest()[:16]
     summary = (f"{name}: written independently {len(variants)} times, in {len(repos)} repositories; "
-               f"converge on {kept.repo} {kept.path} ({why}).")
+               f"converge on {kept.repo} {kept.path}, {why}.")
     if reason:
         summary += f" {reason}"
     return Opportunity(

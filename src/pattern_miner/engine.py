@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from pattern_miner.config import Config
 from pattern_miner.console import Console
@@ -39,8 +40,12 @@ from pattern_miner.opportunities import find_opportunities
 from pattern_miner.opportunities.inventory import entries
 from pattern_miner.patterns import build_patterns
 from pattern_miner.records import FileRecord, Shard
+from pattern_miner.semantic.find import find as find_semantic
 from pattern_miner.shard import build_shard
 from pattern_miner.workers import die_with_parent
+
+if TYPE_CHECKING:
+    from pattern_miner.semantic.judge import Judge
 
 SUPPRESSED = "suppressed_"  # match statistics of identical copies left out, by rule (ScanStats.suppressed)
 BATCH_BYTES = 1_000_000  # bytes of files sent to a worker at a time: enough to amortize the hand-off
@@ -215,8 +220,10 @@ def scan(
     jobs: int | None = None,
     pattern_type: str | None = None,
     min_similarity: float | None = None,
+    judge: Judge | None = None,
 ) -> ScanReport:
-    """Scan every repository of ``source`` and report the patterns copied across them."""
+    """Scan every repository of ``source`` and report the patterns copied across them, and the jobs written
+    independently in several of them (``judge``: Claude confirms those; without it, offline groups only)."""
     console = console or Console(quiet=True)
     started = time.monotonic()
     if pattern_type is not None and pattern_type not in config.pattern_types:
@@ -225,10 +232,11 @@ def scan(
     if not shards:
         raise SourceError(nothing_scanned(source.failures))
     patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
+    semantic = find_semantic(shards, patterns, judge=judge)
     skips: list[Skip] = [s for shard in shards for s in shard.skips]
     repositories = tuple(s.repo for s in shards)
     inventory = entries(shards)
-    opportunities = find_opportunities(patterns, repositories, inventory)
+    opportunities = find_opportunities(patterns, repositories, inventory, semantic=semantic)
     stats = ScanStats(
         repositories=len(shards),
         files_scanned=sum(len(s.files) for s in shards),

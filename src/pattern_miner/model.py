@@ -234,6 +234,8 @@ class Opportunity:
     summary: str = ""  # one sentence: what is shared, in how many repositories
     shared: tuple[tuple[str, str], ...] = ()  # family: (path, "identical" | "edited" | "only <repo>")
     content_hash: str = ""  # changes when any component's content changes: asks for advice again
+    # semantic: the variants side by side, what differs between them, and which one to converge on (one line each)
+    details: tuple[str, ...] = ()
 
     @property
     def has_private(self) -> bool:
@@ -254,6 +256,7 @@ class Opportunity:
             "patterns": [p.id for p in self.patterns],
             "occurrences": [o.to_dict(with_text=with_text) for o in self.occurrences],
             "shared": [{"path": path, "state": state} for path, state in self.shared],
+            "details": list(self.details),
             "content_hash": self.content_hash,
         }
 

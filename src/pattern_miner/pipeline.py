@@ -53,6 +53,7 @@ from pattern_miner.render.marker import Marker, short_hash
 from pattern_miner.render.redact import PrivateNames, redact_report
 from pattern_miner.render.summary import SummaryUsage, model_usage_text, render_summary
 from pattern_miner.render.templates import Templates
+from pattern_miner.semantic.judge import judge_for
 from pattern_miner.settings import Settings, secrets
 from pattern_miner.state import PatternHistory, preview_history
 from pattern_miner.wiring import Clients
@@ -115,9 +116,12 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
     if settings.issue_target == "central":  # before the scan: a run that cannot publish fails fast
         targets.load(settings.issue_repo or PREVIEW_TARGET, required=True)
 
+    # with a key, Claude confirms the semantic candidates; what it spends comes out of the run's budget
+    judge = judge_for(clients.anthropic, settings.model, Path(settings.cache_dir), settings.max_model_calls, warn)
     with console.stage("Scanning the repositories"):
         report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
-                      pattern_type=settings.pattern_type, min_similarity=settings.min_similarity)
+                      pattern_type=settings.pattern_type, min_similarity=settings.min_similarity, judge=judge)
+    judged = judge.stats.calls if judge is not None else 0
     failed = {f.repo for f in report.failures}
     opportunities = published(report)
     seen = [as_pattern(o) for o in opportunities]  # each opportunity as one Pattern: advice, history, dev-nexus
@@ -145,7 +149,7 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
         if clients.dev_nexus is not None:
             clients.dev_nexus.known_patterns(seen)
         advice = advise(seen, AdviceSettings(api_key=settings.anthropic_api_key, model=settings.model,
-                                             cache_dir=cache, max_model_calls=settings.max_model_calls),
+                                             cache_dir=cache, max_model_calls=max(0, settings.max_model_calls - judged)),
                         console=console, client=clients.anthropic)
     warnings += advice.warnings
     state = read_dashboard(targets.existing, board) if board is not None else DashboardState()

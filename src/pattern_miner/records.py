@@ -34,7 +34,7 @@ SHINGLE = 6
 # fingerprinted too (``FileRecord.lit_shingles``), and matching weighs the rare literal content a pair shares.
 CONFIG_LANGUAGES = frozenset({"yaml", "dockerfile", "hcl", "bash", "json", "text"})
 
-SHARD_VERSION = 6  # 6: salient phrases recorded at parse time
+SHARD_VERSION = 7  # 6: salient phrases recorded at parse time; 7: semantic elements
 
 
 class Unit(NamedTuple):
@@ -141,6 +141,9 @@ class FileRecord:
     # ``phrases.SEPARATOR`` (one object to pickle, not thousands), and the token each starts at
     phrases: str = ""
     phrase_at: array[int] = field(default_factory=lambda: array("I"))
+    # what the code does (``pattern_miner.semantic.elements``), joined the same way, and the token each starts at
+    elements: str = ""
+    element_at: array[int] = field(default_factory=lambda: array("I"))
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pattern_miner.model import RepoInfo, Skip, SourceFile
 from pattern_miner.parse import TokenizedFile, tokenize
 from pattern_miner.phrases import find as find_phrases
 from pattern_miner.records import CONFIG_LANGUAGES, FileRecord, Shard, distinct, shingles, spans, token_ids
+from pattern_miner.semantic.elements import find as find_elements
 
 # A file of more tokens than this is skipped ("too-many-tokens") before it is parsed, whatever max_file_bytes
 # allows: the work and memory a file takes grow with its tokens (syntax nodes, token lists, shingles,
@@ -33,6 +34,7 @@ def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord
     lit_shingles = shingles(lit) if tok.language in CONFIG_LANGUAGES else array("q")
     lines = array("I", tok.lines)
     phrase_at, phrases = find_phrases(tok.language, tok.struct, tok.lit, tok.lines, struct)
+    element_at, elements = find_elements(tok.language, tok.struct, tok.lit, tok.lines)
     return FileRecord(
         path=source.path,
         language=tok.language,
@@ -51,6 +53,8 @@ def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord
         sha=source.sha,
         phrases=phrases,
         phrase_at=phrase_at,
+        elements=elements,
+        element_at=element_at,
     )
 
 

@@ -14,6 +14,7 @@ for the beta parameter ("output_format.schema: For 'integer' type, property 'min
 supported"), under today's parameter name ``output_config.format.schema``.
 
 Tests script replies in order (``enqueue``) or answer every request with a function (``responder``);
+``verdict_reply`` is the semantic judge's answer, scripted through its ``same_job`` field;
 an unscripted request gets a 500 ``api_error`` so a test notices. Usage is filled in when a reply
 leaves it out: input tokens ~ 4 characters each, and a system block with ``cache_control`` is written
 to the prompt cache on first sight and read from it afterwards.
@@ -125,6 +126,14 @@ def tool_block(data: Any, name: str = "record_recommendation") -> dict[str, Any]
 
 def thinking_block(text: str = "") -> dict[str, Any]:
     return {"type": "thinking", "thinking": text, "signature": "sig_fake"}
+
+
+def verdict_reply(same_job: bool, job: str = "", members: list[int] | tuple[int, ...] = (),
+                  reason: str = "") -> Reply:
+    """A semantic-pattern verdict (``pattern_miner.semantic.verdict``), as structured output answers it:
+    scripts the judge through ``same_job`` (``members``: 1-based unit numbers, none meaning all)."""
+    return message([json_block({"same_job": same_job, "job": job if same_job else "",
+                                "members": list(members) if same_job else [], "reason": reason})])
 
 
 def error_reply(status: int, error_type: str | None = None, message_text: str = "error",

@@ -9,10 +9,11 @@ from pattern_miner.console import Console
 from pattern_miner.engine import scan
 from pattern_miner.errors import UsageError
 from pattern_miner.report import FORMATS, render
+from pattern_miner.semantic.judge import judge_for
 from pattern_miner.settings import add_cli_options, from_cli
 from pattern_miner.wiring import connect
 
-SCAN_OPTIONS = ("config_path", "pattern_type", "min_similarity", "repos", "jobs")
+SCAN_OPTIONS = ("config_path", "pattern_type", "min_similarity", "repos", "jobs", "cache_dir", "max_model_calls")
 
 
 def add_repository_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,8 +43,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
     repos = getattr(clients.source, "repos", ())
     if len(repos) < clients.config.min_repos:
         console.warn(f"{len(repos)} repository given: patterns need copies in at least {clients.config.min_repos}")
+    judge = judge_for(clients.anthropic, settings.model, Path(settings.cache_dir), settings.max_model_calls,
+                      console.warn)  # with a key, Claude confirms the semantic candidates
     report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
-                  pattern_type=settings.pattern_type, min_similarity=settings.min_similarity)
+                  pattern_type=settings.pattern_type, min_similarity=settings.min_similarity, judge=judge)
     text = render(report, args.format, with_text=args.with_text, limit=args.limit)
     if args.output:
         try:

@@ -20,8 +20,10 @@ __all__ = ["find_opportunities"]
 
 
 def find_opportunities(patterns: Sequence[Pattern], repositories: Sequence[RepoInfo],
-                       inventory: Sequence[FileEntry], *, now: datetime | None = None) -> tuple[Opportunity, ...]:
-    """Every opportunity of a scan, ranked. Low-confidence patterns join a group as components, but are no
+                       inventory: Sequence[FileEntry], *, semantic: Sequence[Opportunity] = (),
+                       now: datetime | None = None) -> tuple[Opportunity, ...]:
+    """Every opportunity of a scan, ranked, with the ``semantic`` ones (the same job written independently:
+    ``pattern_miner.semantic``) among them by value; they never merge with copy-based ones. Low-confidence patterns join a group as components, but are no
     opportunity of their own, unless a whole file of ``build.REGION_LINES`` lines or more: a large copy edited
     after the copy matches loosely, and is a region."""
     now = now or datetime.now(UTC)
@@ -44,4 +46,5 @@ def find_opportunities(patterns: Sequence[Pattern], repositories: Sequence[RepoI
     stock = [p for p in placed.templates if p.is_actionable]
     if stock:
         out.append(build.templates(stock, ctx))
+    out.extend(semantic)
     return build.rank(out)

@@ -1,0 +1,113 @@
+"""Semantic patterns, the steps in order: units and their profiles → candidate groups → verdicts → opportunities.
+
+    find(shards, patterns, judge=judge)   # -> tuple[Opportunity, ...], kind "semantic"
+
+With a judge (Claude), each candidate group, best first, is one request; the units Claude says do one job
+become one opportunity, confidence High (with the copies of each, when a variant was copied too). Without
+one, only groups whose evidence is overwhelming are
+reported, confidence Medium: the units that share with the group's first unit at least
+``OFFLINE_MIN_PAIR`` (many rare elements, mostly what each does). A unit is reported in one semantic
+opportunity at most, and never with a copy of itself (copies are clone patterns, reported as such).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pattern_miner.model import Opportunity, Pattern
+from pattern_miner.records import Shard
+from pattern_miner.semantic.candidates import Candidate, find_candidates
+from pattern_miner.semantic.profiles import Rarity, UnitRef, copy_pairs, unit_refs
+from pattern_miner.semantic.report import opportunity, with_copies
+from pattern_miner.semantic.verdict import UnitText
+
+if TYPE_CHECKING:
+    from pattern_miner.semantic.judge import Judge
+
+# below, a candidate group is not worth a model call (bench/semantic.py: 1.6 candidate groups per true group on
+# seeds 1-5, 2.7 on fresh seeds 21-23)
+MIN_GROUP_SCORE = 1.4
+MAX_GROUPS = 40  # candidate groups per run at most, best first (the judge's max_calls bounds them too)
+OFFLINE_MIN_PAIR = 4.0  # without Claude, a unit is reported only with a partner it shares this much with
+_LABELS = {"api": "{}", "cmd": "`{}`", "call": "{}", "env": "${}", "http": "status {}", "hdr": "header {}",
+           "host": "{}", "res": "{}", "uses": "{}"}
+_TRAITS = {"trait:sleep-in-loop": "a loop that sleeps", "trait:growing-delay": "a growing delay",
+           "trait:retry-on-status": "retries on error statuses", "trait:pagination": "pagination"}
+
+
+def unit_text(unit: UnitRef, shards: Sequence[Shard]) -> UnitText:
+    shard = shards[unit.repo]
+    rec = shard.files[unit.file]
+    text = "\n".join(rec.text.splitlines()[unit.start_line - 1:unit.end_line])
+    name = f" ({unit.kind} {unit.name})" if unit.name else f" ({unit.kind})"
+    return UnitText(f"{shard.repo.name} {rec.path}:{unit.start_line}-{unit.end_line}{name}", rec.language, text)
+
+
+def offline_name(shared: Sequence[str]) -> str:
+    """A name for a group no model named: what its units share, in words."""
+    words: list[str] = [_TRAITS[e] for e in shared if e in _TRAITS]
+    for element in shared:
+        kind, _, text = element.partition(":")
+        if kind in _LABELS and len(words) < 4:
+            words.append(_LABELS[kind].format(text))
+    return "code that shares " + ", ".join(words[:4]) if words else "code that does the same things"
+
+
+def find(shards: Sequence[Shard], patterns: Sequence[Pattern] = (), *, judge: Judge | None = None,
+         limit: int = MAX_GROUPS) -> tuple[Opportunity, ...]:
+    """The semantic opportunities of a scan, best first."""
+    units = unit_refs(shards)
+    if len(units) < 2:
+        return ()
+    rarity = Rarity(units)
+    copies = copy_pairs(units, shards, patterns)
+    candidates = find_candidates(shards, units, rarity, copies, min_score=MIN_GROUP_SCORE, limit=limit)
+    copies_of: dict[int, set[int]] = {}
+    for a, b in copies:
+        copies_of.setdefault(a, set()).add(b)
+        copies_of.setdefault(b, set()).add(a)
+    claimed: set[int] = set()
+    out: list[Opportunity] = []
+    for candidate in candidates:
+        members = [i for i in candidate.units if i not in claimed]
+        if len(members) < 2:
+            continue
+        if judge is not None:
+            found = _judged(candidate, members, units, shards, rarity, judge)
+        else:
+            found = _offline(candidate, members, units, shards, rarity)
+        if found is not None:
+            chosen, opp = found
+            copied = sorted({c for i in chosen for c in copies_of.get(i, ())} - set(chosen) - claimed)
+            if copied:  # a variant copied to other repositories: the copies are occurrences too
+                opp = with_copies(opp, [units[i] for i in copied], shards)
+            claimed.update(chosen, copied)
+            out.append(opp)
+    return tuple(out)
+
+
+def _judged(candidate: Candidate, members: list[int], units: Sequence[UnitRef], shards: Sequence[Shard],
+            rarity: Rarity, judge: Judge) -> tuple[list[int], Opportunity] | None:
+    order = sorted(members, key=lambda i: (units[i].digest, i))  # the same group asks the same question
+    verdict = judge.judge([unit_text(units[i], shards) for i in order], [units[i].digest for i in order],
+                          candidate.shared)
+    if verdict is None:
+        return None
+    chosen = [order[k] for k in verdict.chosen(len(order))]
+    if len({units[i].repo for i in chosen}) < 2:
+        return None
+    return chosen, opportunity([units[i] for i in chosen], shards, rarity, verdict.job, confidence="High",
+                               reason=verdict.reason)
+
+
+def _offline(candidate: Candidate, members: list[int], units: Sequence[UnitRef], shards: Sequence[Shard],
+             rarity: Rarity) -> tuple[list[int], Opportunity] | None:
+    if candidate.units[0] not in members:
+        return None
+    chosen = [candidate.units[0]] + [i for i, score in zip(candidate.units[1:], candidate.scores, strict=True)
+                                     if score >= OFFLINE_MIN_PAIR and i in members]
+    if len(chosen) < 2:
+        return None
+    return chosen, opportunity([units[i] for i in chosen], shards, rarity, offline_name(candidate.shared),
+                               confidence="Medium")

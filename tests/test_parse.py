@@ -288,7 +288,7 @@ def test_a_small_error_stays_within_the_budget() -> None:
 
 @pytest.mark.parametrize("data", [b"", b"\n\n  \n", b"# only a comment\n\n# another\n"])
 def test_empty_or_comment_only_file_yields_no_tokens(data: bytes) -> None:
-    for name in ("a.py", "a.sh", "a.yml", "a.tf", "Dockerfile", "notes.txt"):
+    for name in ("a.py", "a.sh", "a.yml", "a.tf", "Dockerfile", "notes.unknown", ".env", "a.ini"):
         t = tokenize(name, data)
         assert (t.struct, t.lit, t.lines, t.units) == ([], [], [], []), name
 
@@ -345,7 +345,7 @@ def test_language_override() -> None:
 
 
 def test_tokenize_text_counts_lines() -> None:
-    t = tokenize_text("notes.txt", "first line\n\nthird\n")
+    t = tokenize_text("notes.unknown", "first line\n\nthird\n")
     assert t.fallback and t.language == "text" and t.n_lines == 3 and t.lines == [1, 1, 3]
 
 

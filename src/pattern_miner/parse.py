@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import tree_sitter
 
-from pattern_miner.languages import ATOM, DROP, KEEP, LEX, WORD, LanguageSpec, for_path
+from pattern_miner.languages import ATOM, DROP, KEEP, LEX, TEXT, WORD, LanguageSpec, for_path
+from pattern_miner.languages.formats import format_for
 from pattern_miner.lexer import classify_word, count_lines, decode, lex_text
 from pattern_miner.records import Unit
+from pattern_miner.textlex import lex_format
 
 
 @dataclass
@@ -35,11 +37,18 @@ class TokenizedFile:
     fallback: bool = False  # compared line by line: no grammar, or the parse was too broken
 
 
-def tokenize_text(path: str, text: str, language: str = "text") -> TokenizedFile:
+def tokenize_text(path: str, text: str, language: str = "") -> TokenizedFile:
+    """A file without a syntax tree, token by token: by its text format (``languages.formats``) when no
+    language is given, else (a parse too broken to use) by the text lexer, under that language."""
     struct: list[str] = []
     lit: list[str] = []
     lines: list[int] = []
-    lex_text(text, 1, struct, lit, lines)
+    if language:
+        lex_text(text, 1, struct, lit, lines)
+    else:
+        fmt = format_for(path)
+        language = fmt.name if fmt is not None else "text"
+        lex_format(text, fmt, struct, lit, lines)
     return TokenizedFile(path, language, struct, lit, lines, [], count_lines(text), fallback=True)
 
 
@@ -126,15 +135,39 @@ def _tables(spec: LanguageSpec) -> _Tables:
         names = [language.node_kind_for_id(i) or "" for i in range(count)] + ["ERROR"]
         starts = set(spec.units) | {spec.pair_kind, spec.item_kind, spec.block_kind, spec.stage_kind}
         starts.discard("")
+        is_named = [language.node_kind_is_named(i) for i in range(count)] + [True]
         tables = _TABLES[spec.name] = _Tables(
             names=names,
-            modes=[spec.modes.get(n) for n in names],
-            named=[language.node_kind_is_named(i) for i in range(count)] + [True],
+            # a keyword spelled like a named kind (PHP's `string` type, Ruby's `class`) is not that kind
+            modes=[spec.modes.get(n) if named else None for n, named in zip(names, is_named, strict=True)],
+            named=is_named,
             blank=[n.isspace() for n in names],
-            special=[n in starts for n in names],
+            special=[n in starts and named for n, named in zip(names, is_named, strict=True)],  # not a keyword
             atoms=[spec.placeholders.get(n, "$" + n) for n in names],
         )
     return tables
+
+
+def unit_name(node: tree_sitter.Node, path: str) -> tree_sitter.Node | None:
+    """The node that names a unit, found by ``LanguageSpec.name_fields``' path: steps separated by "/",
+    each a field name (followed down while the child has the same field: a C function's name sits in
+    nested declarators) or the kind of a named child, with "|" between alternatives."""
+    current: tree_sitter.Node | None = node
+    for step in path.split("/"):
+        if current is None:
+            return None
+        found = None
+        for alternative in step.split("|"):
+            found = current.child_by_field_name(alternative)
+            if found is not None:
+                while (deeper := found.child_by_field_name(alternative)) is not None:
+                    found = deeper
+                break
+            found = next((c for c in current.named_children if c.type == alternative), None)
+            if found is not None:
+                break
+        current = found
+    return current
 
 
 @dataclass(slots=True)
@@ -232,8 +265,12 @@ class _Walker:
                 if not parts or parts[0] in spec.boilerplate_units:
                     return None
                 return unit_kind, " ".join(parts)
-            name_node = node.child_by_field_name(spec.name_fields.get(kind, "name"))
-            return unit_kind, self._text(name_node) if name_node is not None else ""
+            name_node = unit_name(node, spec.name_fields.get(kind, "name"))
+            name = " ".join(self._text(name_node).split()) if name_node is not None else ""
+            names = spec.unit_names.get(kind)
+            if names is not None and name not in names:
+                return None
+            return unit_kind, name
         if spec.unit_parent_keys and kind in (spec.pair_kind, spec.item_kind) and self._keys:
             key_depth, key = self._keys[-1]
             parent_unit = spec.unit_parent_keys.get(key)
@@ -317,6 +354,10 @@ class _Walker:
                     lines: list[int] = []
                     lex_text(text, node.start_point[0] + 1, struct, lit, lines)
                     starts.extend(self._line_start(line) for line in lines)
+                elif mode == TEXT and not text.isspace():
+                    struct.append(atoms[k])
+                    lit.append(text.strip())
+                    starts.append(start + len(text) - len(text.lstrip()))
             while not cursor.goto_next_sibling():
                 if not cursor.goto_parent():
                     self._close_units(0)

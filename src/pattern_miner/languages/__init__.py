@@ -23,10 +23,23 @@ ATOM = "atom"  # one placeholder token in the structural stream, the text in the
 KEEP = "keep"  # the text itself, in both streams: it carries meaning
 WORD = "word"  # KEEP when it looks like a command/subcommand/flag, ATOM otherwise (shell words)
 LEX = "lex"  # opaque text (a RUN line, a YAML run: block): split by the text lexer, words as WORD
+TEXT = "text"  # ATOM, but nothing at all when the text is blank (XML/HTML character data between tags)
 
 # Salient phrases (``pattern_miner.phrases``): what says what a copy does.
 CALLS = "calls"  # the names code calls: `session.get`, `json.dumps`
 WORDS = "words"  # runs of kept words on one line: `gcloud run deploy`, `RUN pip install`
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a file or unit is for, told by its name or by a mark in its text: hints for the category
+    classifier (the walker ignores them). A Maven ``pom.xml`` is build configuration, a Spring
+    ``@Configuration`` class is configuration, a class holding an ``SqsClient`` is an API client."""
+
+    category: str  # one of ``model.CATEGORIES``: "configuration", "api_client", ...
+    what: str = ""  # a finer label for people: "build", "logging", "environment"
+    files: tuple[str, ...] = ()  # fnmatch patterns on the basename: "pom.xml", "build.gradle*"
+    marks: tuple[str, ...] = ()  # regular expressions searched in a file's or unit's text: r"@Configuration\b"
 
 
 @dataclass(frozen=True)
@@ -45,8 +58,13 @@ class LanguageSpec:
     placeholders: dict[str, str] = field(default_factory=dict)
     # node kind -> unit kind: these nodes are comparable units of their own (functions, jobs, blocks)
     units: dict[str, str] = field(default_factory=dict)
-    # for units: the field holding the unit's name (default "name")
+    # for units: where the unit's name is (default "name"): steps separated by "/", each a field name or the
+    # kind of a named child, "|" between alternatives: "declarator" (followed down nested declarators, C),
+    # "STag|EmptyElemTag/Name" (an XML element's tag name)
     name_fields: dict[str, str] = field(default_factory=dict)
+    # units that count only when their name is one of these: an XML element is a unit when its tag says what
+    # it is (`<dependency>`, `<plugin>`, `<appender>`), not every `<groupId>`
+    unit_names: dict[str, frozenset[str]] = field(default_factory=dict)
     # units that count only when their `value` field is one of these kinds: a JavaScript
     # `const f = () => {…}` is a function, `const n = 1` is not
     unit_values: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -83,6 +101,8 @@ class LanguageSpec:
     # tokens that follow a mapping key (`steps:`, `name =`, `FOO=bar` in a script): a word before one says
     # where, not what, and is no phrase
     key_marks: frozenset[str] = frozenset()
+    # what files and units of this language are for (``Kind``): hints for the category classifier
+    kinds: tuple[Kind, ...] = ()
 
     @property
     def loader(self) -> Callable[[], Any]:
@@ -90,7 +110,11 @@ class LanguageSpec:
         return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
 
 
-_MODULES = ("python", "javascript", "typescript", "tsx", "go", "bash", "dockerfile", "yaml", "hcl", "json")
+_MODULES = (
+    "python", "javascript", "typescript", "tsx", "go", "bash", "dockerfile", "yaml", "hcl", "json",
+    "java", "kotlin", "csharp", "ruby", "php", "rust", "scala", "c", "cpp", "swift",
+    "xml", "html", "css", "powershell", "sql", "toml", "make",
+)
 
 
 @cache

@@ -334,7 +334,7 @@ def test_json_keeps_keys_and_abstracts_values() -> None:
 
 def test_unsupported_file_is_lexed_line_by_line() -> None:
     t = tok("fallback/nginx.conf")
-    assert t.fallback and t.language == "conf" and t.units == []
+    assert not t.fallback and t.language == "conf" and t.units == []  # a known text format: no fallback
     assert struct_line(t, 1) == []  # "# ..." comment
     assert struct_line(t, 3) == ["listen", "$num", ";"]
     assert ("$var", "$uri") in on_line(t, 12)

@@ -34,7 +34,7 @@ class TokenizedFile:
     lines: list[int]  # 1-based source line of each token
     units: list[Unit] = field(default_factory=list)
     n_lines: int = 0
-    fallback: bool = False  # compared line by line: no grammar, or the parse was too broken
+    fallback: bool = False  # compared line by line: text of no known format, or the parse was too broken
 
 
 def tokenize_text(path: str, text: str, language: str = "") -> TokenizedFile:
@@ -43,13 +43,14 @@ def tokenize_text(path: str, text: str, language: str = "") -> TokenizedFile:
     struct: list[str] = []
     lit: list[str] = []
     lines: list[int] = []
+    fmt = None
     if language:
         lex_text(text, 1, struct, lit, lines)
     else:
         fmt = format_for(path)
         language = fmt.name if fmt is not None else "text"
         lex_format(text, fmt, struct, lit, lines)
-    return TokenizedFile(path, language, struct, lit, lines, [], count_lines(text), fallback=True)
+    return TokenizedFile(path, language, struct, lit, lines, [], count_lines(text), fallback=fmt is None)
 
 
 # ----------------------------------------------------------------------------- the walker
@@ -160,7 +161,7 @@ def unit_name(node: tree_sitter.Node, path: str) -> tree_sitter.Node | None:
         for alternative in step.split("|"):
             found = current.child_by_field_name(alternative)
             if found is not None:
-                while (deeper := found.child_by_field_name(alternative)) is not None:
+                while found.child_count and (deeper := found.child_by_field_name(alternative)) is not None:
                     found = deeper
                 break
             found = next((c for c in current.named_children if c.type == alternative), None)

@@ -14,7 +14,7 @@ import importlib
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Node modes: what the walker does with a node of a given kind (and skips its subtree unless "descend").
@@ -131,7 +131,11 @@ def by_name(name: str) -> LanguageSpec | None:
 
 def for_path(path: str) -> LanguageSpec | None:
     """The language of a file, by its extension or name; None when it is not supported."""
-    base = posixpath.basename(path)
+    return _for_basename(posixpath.basename(path))
+
+
+@lru_cache(maxsize=4096)
+def _for_basename(base: str) -> LanguageSpec | None:
     lower = base.lower()
     for spec in all_specs():
         if any(fnmatch.fnmatchcase(base, pat) for pat in spec.filenames):

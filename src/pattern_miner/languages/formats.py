@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from pattern_miner.languages import Kind
 
@@ -30,6 +30,11 @@ class TextFormat:
     # the generic lexer keeps the key of a `KEY=value` / `key: value` line (the key says what is set)
     keys: bool = False
     kinds: tuple[Kind, ...] = ()  # hints for the category classifier, as in ``LanguageSpec.kinds``
+    # tokens that follow a key (as ``LanguageSpec.key_marks``): the key says where, not what, and is no phrase
+    key_marks: frozenset[str] = frozenset()
+
+
+KEY_MARKS = frozenset({"=", ":"})
 
 
 ENVIRONMENT = Kind("configuration", "environment", files=(".env", ".env.*", "*.env", "*.env.example"))
@@ -37,11 +42,11 @@ ENVIRONMENT = Kind("configuration", "environment", files=(".env", ".env.*", "*.e
 FORMATS: tuple[TextFormat, ...] = (
     # `.env`, `.env.example`, `.env.test.example`, `config.env`: KEY=value lines
     TextFormat("dotenv", filenames=(".env", ".env.*", "*.env", "*.env.*", ".envrc"), comments=("#",), keys=True,
-               kinds=(ENVIRONMENT,)),
-    TextFormat("properties", lexer="properties", extensions=(".properties",),
+               kinds=(ENVIRONMENT,), key_marks=KEY_MARKS),
+    TextFormat("properties", lexer="properties", extensions=(".properties",), key_marks=KEY_MARKS,
                kinds=(Kind("configuration", "application", files=("application*.properties",
                                                                   "bootstrap*.properties")),)),
-    TextFormat("ini", lexer="ini", extensions=(".ini", ".cfg", ".inf"),
+    TextFormat("ini", lexer="ini", extensions=(".ini", ".cfg", ".inf"), key_marks=KEY_MARKS,
                filenames=(".editorconfig", ".gitconfig", ".flake8", ".pylintrc", ".coveragerc", ".npmrc",
                           ".pypirc", "pylintrc", ".gitmodules"),
                kinds=(Kind("configuration", "tool", files=("setup.cfg", "tox.ini", ".flake8", ".editorconfig")),)),
@@ -53,16 +58,19 @@ FORMATS: tuple[TextFormat, ...] = (
     # templates of scripts and configuration (Terraform's templatefile, Helm): `${var}` and `{{ .Values }}`
     TextFormat("template", extensions=(".tpl", ".tmpl", ".template", ".gotmpl", ".mustache", ".hbs"),
                comments=("#", "//"), block_comments=(("{{/*", "*/}}"),)),
-    TextFormat("conf", extensions=(".conf", ".cnf"), comments=("#", ";")),
+    TextFormat("conf", extensions=(".conf", ".cnf"), comments=("#", ";"), key_marks=KEY_MARKS),
     # prose: prompts, notes; words are the content and nothing is a comment
     TextFormat("prose", extensions=(".txt", ".prompt", ".md", ".markdown", ".rst"), comments=()),
 )
 
 
-@cache
 def format_for(path: str) -> TextFormat | None:
     """The text format of a file with no grammar, by name or extension; None: plain text of no known format."""
-    base = posixpath.basename(path)
+    return _for_basename(posixpath.basename(path))
+
+
+@lru_cache(maxsize=4096)
+def _for_basename(base: str) -> TextFormat | None:
     lower = base.lower()
     for fmt in FORMATS:
         if any(fnmatch.fnmatchcase(base, pat) for pat in fmt.filenames):
@@ -71,3 +79,7 @@ def format_for(path: str) -> TextFormat | None:
         if any(lower.endswith(ext) for ext in fmt.extensions):
             return fmt
     return None
+
+
+def by_name(name: str) -> TextFormat | None:
+    return next((fmt for fmt in FORMATS if fmt.name == name), None)

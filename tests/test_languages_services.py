@@ -6,6 +6,7 @@ promises in words."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,18 @@ def test_kind_hints_are_valid_data() -> None:
     assert spring and re.search(spring[0].marks[0], "@Configuration\npublic class AppConfig {")
     clients = [k for k in java.kinds if k.category == "api_client"]
     assert any(re.search(m, "private final SqsClient sqs;") for m in clients[0].marks)
+
+
+def test_a_parse_past_its_time_budget_falls_back_and_the_parser_recovers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nested `/*` make the Kotlin grammar take time that grows with their cube (20,000 of them: minutes); past
+    the budget the file is lexed line by line, and the next file parses from scratch."""
+    from pattern_miner import grammar
+
+    expected = tok("kotlin/RetryPolicy.kt")
+    monkeypatch.setattr(grammar, "PARSE_SECONDS", 0.05)
+    monkeypatch.setattr(grammar, "PARSE_SECONDS_PER_MB", 0.0)
+    start = time.monotonic()
+    t = tokenize("Slow.kt", b"/*" * 6000)
+    assert t.fallback and t.language == "kotlin" and time.monotonic() - start < 2.0
+    again = tok("kotlin/RetryPolicy.kt")
+    assert not again.fallback and again.struct == expected.struct and again.units == expected.units

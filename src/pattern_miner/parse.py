@@ -10,14 +10,13 @@ is tokenized line by line with the text lexer instead (``fallback=True``).
 
 from __future__ import annotations
 
-import re
-import warnings
 from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
 import tree_sitter
 
+from pattern_miner.grammar import parse_within_budget, parser_for, too_deep
 from pattern_miner.languages import ATOM, DROP, KEEP, LEX, TEXT, WORD, LanguageSpec, for_path
 from pattern_miner.languages.formats import format_for
 from pattern_miner.lexer import classify_word, count_lines, decode, lex_text
@@ -56,36 +55,11 @@ def tokenize_text(path: str, text: str, language: str = "") -> TokenizedFile:
 # ----------------------------------------------------------------------------- the walker
 
 
-_PARSERS: dict[str, tree_sitter.Parser] = {}
-
-
-def _parser(spec: LanguageSpec) -> tree_sitter.Parser:
-    parser = _PARSERS.get(spec.name)
-    if parser is None:
-        with warnings.catch_warnings():
-            # a grammar that still hands over its language as an int pointer (tree-sitter-dockerfile 0.2)
-            warnings.filterwarnings("ignore", "int argument support is deprecated", DeprecationWarning)
-            language = tree_sitter.Language(spec.loader())
-        parser = _PARSERS[spec.name] = tree_sitter.Parser(language)
-    return parser
-
-
 def last_line(node: tree_sitter.Node) -> int:
     """1-based line of a node's last character: a node that ends with a newline (a YAML block at the
     end of the file) ends on the line that newline closes, not on the empty line after it."""
     row, column = node.end_point
     return row if column == 0 and row > node.start_point[0] else row + 1
-
-
-_DEEP: dict[int, re.Pattern[str]] = {}
-
-
-def too_deep(text: str, limit: int) -> bool:
-    """True when some line is indented (compact YAML indicators included) more than ``limit`` characters."""
-    deep = _DEEP.get(limit)
-    if deep is None:  # more than `limit` indentation characters after a newline (found fast: a literal)
-        deep = _DEEP[limit] = re.compile(r"\n(?:[ \t]|[-?:](?=[ \t])){" + str(limit + 1) + "}")
-    return deep.search(text) is not None or deep.match("\n" + text[:limit + 2]) is not None
 
 
 def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None, text: str | None = None) -> TokenizedFile:
@@ -98,7 +72,9 @@ def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None, text: str
     if spec.max_indent and too_deep(text, spec.max_indent):
         return tokenize_text(path, text, spec.name)  # nested deeper than the grammar can safely parse
     src = text.encode("utf-8")
-    tree = _parser(spec).parse(src)
+    tree = parse_within_budget(parser_for(spec), src)
+    if tree is None:
+        return tokenize_text(path, text, spec.name)  # the grammar took too long: pathological input
     walker = _Walker(spec, src, text if len(text) == len(src) else None)
     walker.walk(tree)
     if src and walker.error_bytes > spec.max_error_ratio * len(src):
@@ -129,7 +105,7 @@ _TABLES: dict[str, _Tables] = {}
 def _tables(spec: LanguageSpec) -> _Tables:
     tables = _TABLES.get(spec.name)
     if tables is None:
-        language = _parser(spec).language
+        language = parser_for(spec).language
         assert language is not None
         count = language.node_kind_count
         # the last slot stands for ERROR, whose id (65535) is outside the grammar's kinds

@@ -144,3 +144,16 @@ def test_a_key_is_no_phrase_in_key_value_formats() -> None:
     t = tok(".env", "LOG_LEVEL=debug\nexport PATH=x\n")
     _, phrases = find(t.language, t.struct, t.lit, t.lines, token_ids(t.struct))
     assert "LOG_LEVEL" not in phrases and "PATH" not in phrases
+
+
+def test_a_lexer_past_its_time_budget_gives_way_to_the_text_lexer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Groovy's string rule takes time that grows with the square of escaped quotes (50,000: minutes)."""
+    from pattern_miner import textlex
+
+    monkeypatch.setattr(textlex, "LEX_SECONDS", 0.05)
+    monkeypatch.setattr(textlex, "LEX_SECONDS_PER_MB", 0.0)
+    start = time.monotonic()
+    t = tok("build.gradle", 'x = "' + '\\"' * 6000 + "\nid 'java'\n")
+    assert t.fallback and t.language == "groovy" and time.monotonic() - start < 2.0
+    assert t.lines[-1] == 2 and "id" in t.struct
+    assert not tok("build.gradle", "id 'java'\n").fallback

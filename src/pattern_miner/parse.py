@@ -42,14 +42,14 @@ def tokenize_text(path: str, text: str, language: str = "") -> TokenizedFile:
     struct: list[str] = []
     lit: list[str] = []
     lines: list[int] = []
-    fmt = None
+    known = False
     if language:
         lex_text(text, 1, struct, lit, lines)
     else:
         fmt = format_for(path)
         language = fmt.name if fmt is not None else "text"
-        lex_format(text, fmt, struct, lit, lines)
-    return TokenizedFile(path, language, struct, lit, lines, [], count_lines(text), fallback=fmt is None)
+        known = lex_format(text, fmt, struct, lit, lines)
+    return TokenizedFile(path, language, struct, lit, lines, [], count_lines(text), fallback=not known)
 
 
 # ----------------------------------------------------------------------------- the walker

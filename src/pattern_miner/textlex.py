@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from functools import cache
 from typing import Any
 
@@ -72,11 +73,23 @@ def _pygments_lexer(alias: str) -> Any:
     return get_lexer_by_name(alias, stripnl=False, ensurenl=False)
 
 
-def lex_pygments(text: str, alias: str, struct: list[str], lit: list[str], lines: list[int]) -> None:
-    """Tokens of ``text`` read by a Pygments lexer; adjacent pieces of one string are one ``$str``."""
+# A lexer's time budget, as a parse's (``grammar.PARSE_SECONDS``): some of Pygments' lexers take time that
+# grows with the square of pathological input (Groovy's strings on 50,000 escaped quotes: minutes).
+LEX_SECONDS = 3.0
+LEX_SECONDS_PER_MB = 5.0
+
+
+def lex_pygments(text: str, alias: str, struct: list[str], lit: list[str], lines: list[int]) -> bool:
+    """Tokens of ``text`` read by a Pygments lexer; adjacent pieces of one string are one ``$str``. False
+    (and nothing added) when the lexer runs past its time budget."""
+    deadline = time.monotonic() + LEX_SECONDS + LEX_SECONDS_PER_MB * len(text) / 1e6
+    first = len(struct)
     newlines = [m.start() for m in _NEWLINE.finditer(text)]
     last_str = -1  # the index just past the previous string token: a string continues there
-    for index, ttype, value in _pygments_lexer(alias).get_tokens_unprocessed(text):
+    for count, (index, ttype, value) in enumerate(_pygments_lexer(alias).get_tokens_unprocessed(text)):
+        if count & 255 == 0 and time.monotonic() > deadline:
+            del struct[first:], lit[first:], lines[first:]
+            return False
         mode = _mode(ttype)
         if mode == DROP or not value.strip():
             continue
@@ -97,6 +110,7 @@ def lex_pygments(text: str, alias: str, struct: list[str], lit: list[str], lines
             lines.append(line)
         if mode == "$str":
             last_str = index + len(value)
+    return True
 
 
 def _strip_blocks(text: str, blocks: tuple[tuple[str, str], ...]) -> str:
@@ -159,9 +173,13 @@ def _keep_keys(first: int, struct: list[str], lit: list[str], lines: list[int]) 
             i += 1
 
 
-def lex_format(text: str, fmt: TextFormat | None, struct: list[str], lit: list[str], lines: list[int]) -> None:
-    """Tokens of a file with no grammar, by its format (``None``: plain text of no known format)."""
+def lex_format(text: str, fmt: TextFormat | None, struct: list[str], lit: list[str], lines: list[int]) -> bool:
+    """Tokens of a file with no grammar, by its format (``None``: plain text of no known format). False when
+    the format's lexer gave up (its time budget) and the text lexer read the file instead."""
     if fmt is not None and fmt.lexer:
-        lex_pygments(text, fmt.lexer, struct, lit, lines)
-    else:
-        lex_generic(text, fmt, struct, lit, lines)
+        if lex_pygments(text, fmt.lexer, struct, lit, lines):
+            return True
+        lex_text(text, 1, struct, lit, lines)
+        return False
+    lex_generic(text, fmt, struct, lit, lines)
+    return fmt is not None

@@ -166,3 +166,26 @@ def test_a_parse_past_its_time_budget_falls_back_and_the_parser_recovers(monkeyp
     assert t.fallback and t.language == "kotlin" and time.monotonic() - start < 2.0
     again = tok("kotlin/RetryPolicy.kt")
     assert not again.fallback and again.struct == expected.struct and again.units == expected.units
+
+
+def test_language_lookup_agrees_with_a_loop_over_the_specs() -> None:
+    """``for_path`` answers from one regular expression and an extension table; it must answer as the plain
+    loop does: file-name patterns first (the first spec's wins), then extensions in spec order."""
+    import fnmatch
+
+    def loop(base: str) -> str | None:
+        for spec in all_specs():
+            if any(fnmatch.fnmatchcase(base, pat) for pat in spec.filenames):
+                return spec.name
+        for spec in all_specs():
+            if any(base.lower().endswith(ext) for ext in spec.extensions):
+                return spec.name
+        return None
+
+    names = ["README", ".env", "x.tar.gz", "Dockerfile", "dockerfile", "Makefile.in", "a.Dockerfile.bak", "A.JAVA"]
+    for spec in all_specs():
+        names += [p.replace("*", "svc") for p in spec.filenames] + ["x" + e for e in spec.extensions]
+        names += ["x" + e.upper() for e in spec.extensions] + ["x" + e + ".orig" for e in spec.extensions]
+    for base in names:
+        found = for_path("repo/dir/" + base)
+        assert (found.name if found else None) == loop(base), base

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -136,11 +137,28 @@ def for_path(path: str) -> LanguageSpec | None:
 
 @lru_cache(maxsize=4096)
 def _for_basename(base: str) -> LanguageSpec | None:
+    names, extensions = _index()
+    m = names.fullmatch(base)
+    if m is not None and m.lastgroup is not None:
+        return all_specs()[int(m.lastgroup[1:])]
     lower = base.lower()
-    for spec in all_specs():
-        if any(fnmatch.fnmatchcase(base, pat) for pat in spec.filenames):
-            return spec
-    for spec in all_specs():
-        if any(lower.endswith(ext) for ext in spec.extensions):
-            return spec
-    return None
+    found = [extensions[lower[i:]] for i, c in enumerate(lower) if c == "." and lower[i:] in extensions]
+    return all_specs()[min(found)] if found else None
+
+
+@cache
+def _index() -> tuple[re.Pattern[str], dict[str, int]]:
+    """The specs' file names as one regular expression (a group per spec, the first spec's wins as in a
+    loop over them), and their extensions by the spec that comes first: a file's language in one match and
+    a few lookups, whatever the number of languages."""
+    end = "\\Z"  # what fnmatch.translate ends a pattern with; fullmatch anchors it instead
+    alternatives = []
+    for i, spec in enumerate(all_specs()):
+        if spec.filenames:
+            patterns = "|".join(fnmatch.translate(p).removesuffix(end) for p in spec.filenames)
+            alternatives.append(f"(?P<s{i}>{patterns})")
+    extensions: dict[str, int] = {}
+    for i, spec in enumerate(all_specs()):
+        for ext in spec.extensions:
+            extensions.setdefault(ext, i)
+    return re.compile("|".join(alternatives) or "(?!)", re.DOTALL), extensions

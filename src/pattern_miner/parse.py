@@ -202,7 +202,9 @@ class _Walker:
                 if end_line != unit.end_line:
                     self.units[i] = unit._replace(end_line=end_line)
 
-    def _mode(self, node: tree_sitter.Node, kind: str, field_name: str | None, parent_kind: str) -> str | None:
+    def _mode(self, node: tree_sitter.Node, kind: str, field_name: str | None, parent_kind: str,
+              default: str | None) -> str | None:
+        """The mode of a node in its context (``default``: its kind's, from the tables)."""
         spec = self.spec
         if field_name is not None:
             mode = spec.field_modes.get((parent_kind, field_name))
@@ -215,7 +217,7 @@ class _Walker:
             block = self._blocks[-1]
             block.labels += 1
             return KEEP if block.labels <= spec.kept_labels.get(block.type, 0) else ATOM
-        return spec.modes.get(kind)
+        return default
 
     def _close_units(self, depth: int) -> None:
         while self._open and self._open[-1][0] >= depth:
@@ -284,7 +286,7 @@ class _Walker:
             if depth <= watch:
                 self._close_units(depth)
                 watch = self._watch
-            mode = self._mode(node, names[k], cursor.field_name, parents[-1]) if contextual else modes[k]
+            mode = self._mode(node, names[k], cursor.field_name, parents[-1], modes[k]) if contextual else modes[k]
             if mode is None:
                 if special[k]:
                     self._enter(node, names[k], depth)

@@ -157,3 +157,16 @@ def test_a_lexer_past_its_time_budget_gives_way_to_the_text_lexer(monkeypatch: p
     assert t.fallback and t.language == "groovy" and time.monotonic() - start < 2.0
     assert t.lines[-1] == 2 and "id" in t.struct
     assert not tok("build.gradle", "id 'java'\n").fallback
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("svc/pom.xml", {("configuration", "build")}), ("build.gradle", {("configuration", "build")}),
+     ("build.gradle.kts", {("configuration", "build")}), (".env.test.example", {("configuration", "environment")}),
+     ("config.env", {("configuration", "environment")}), ("logback-spring.xml", {("configuration", "logging")}),
+     ("Jenkinsfile", {("ci_workflow", "jenkins")}), ("src/Order.java", set())],
+)
+def test_file_kinds_say_what_a_file_is_for(path: str, expected: set[tuple[str, str]]) -> None:
+    from pattern_miner.languages.formats import file_kinds
+
+    assert {(k.category, k.what) for k in file_kinds(path)} == expected

@@ -14,7 +14,7 @@ import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pattern_miner.languages import Kind
+from pattern_miner.languages import Kind, all_specs
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,12 @@ def _for_basename(base: str) -> TextFormat | None:
 
 def by_name(name: str) -> TextFormat | None:
     return next((fmt for fmt in FORMATS if fmt.name == name), None)
+
+
+def file_kinds(path: str) -> tuple[Kind, ...]:
+    """The kinds (``Kind``) whose file patterns name this file, from every language and text format:
+    `pom.xml` is build configuration, `.env.test.example` environment configuration. What a unit is by its
+    text (``Kind.marks``) is for the caller to search."""
+    base = posixpath.basename(path)
+    kinds = [kind for spec in all_specs() for kind in spec.kinds] + [kind for fmt in FORMATS for kind in fmt.kinds]
+    return tuple(dict.fromkeys(kind for kind in kinds if any(fnmatch.fnmatchcase(base, p) for p in kind.files)))

@@ -52,12 +52,18 @@ def parse_within_budget(parser: tree_sitter.Parser, src: bytes) -> tree_sitter.T
     return tree
 
 
-_DEEP: dict[int, re.Pattern[str]] = {}
+_DEEP: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
 def too_deep(text: str, limit: int) -> bool:
     """True when some line is indented (compact YAML indicators included) more than ``limit`` characters."""
-    deep = _DEEP.get(limit)
-    if deep is None:  # more than `limit` indentation characters after a newline (found fast: a literal)
-        deep = _DEEP[limit] = re.compile(r"\n(?:[ \t]|[-?:](?=[ \t])){" + str(limit + 1) + "}")
-    return deep.search(text) is not None or deep.match("\n" + text[:limit + 2]) is not None
+    found = _DEEP.get(limit)
+    if found is None:
+        # more than `limit` indentation characters after a newline (found fast: a literal); the first
+        # pattern, a run of characters that could be indentation, is five times as fast and true whenever
+        # the exact one is: only a text it finds is searched again
+        n = str(limit + 1)
+        found = _DEEP[limit] = (re.compile(r"\n[ \t?:-]{" + n + "}"),
+                                re.compile(r"\n(?:[ \t]|[-?:](?=[ \t])){" + n + "}"))
+    head = "\n" + text[:limit + 2]
+    return all(p.search(text) is not None or p.match(head) is not None for p in found)  # in order: fast first

@@ -273,11 +273,11 @@ def test_build_shard_records_files_fallbacks_and_empty_files() -> None:
     shard = build_shard(RepoInfo("o/r"), files)
     assert [r.path for r in shard.files] == ["ok.py", "broken.py", "notes.conf"]
     assert [(s.path, s.reason) for s in shard.skips] == [("empty.py", "empty")]
-    assert shard.parse_fallbacks == 2 and shard.lines_scanned == 2 + 3 + 1
+    assert shard.parse_fallbacks == 1 and shard.lines_scanned == 2 + 3 + 1  # a .conf file has a known format
     ok = shard.files[0]
     assert ok.sha == "sha1" and ok.language == "python" and len(ok.struct) == len(ok.lit) == len(ok.lines)
     assert len(ok.lit_shingles) == 0  # code: structure only
-    assert [(r.language, r.fallback) for r in shard.files] == [("python", False), ("python", True), ("text", True)]
+    assert [(r.language, r.fallback) for r in shard.files] == [("python", False), ("python", True), ("conf", False)]
 
 
 def test_a_file_of_too_many_tokens_is_skipped_and_counted(tmp_path: Path) -> None:

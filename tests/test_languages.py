@@ -16,6 +16,7 @@ import pytest
 
 from pattern_miner.console import Console
 from pattern_miner.languages import all_specs, by_name, for_path
+from pattern_miner.languages.formats import FORMATS
 from pattern_miner.main import main
 from pattern_miner.parse import TokenizedFile, tokenize
 
@@ -71,7 +72,7 @@ def test_golden_token_dump(rel: str) -> None:
 
 def test_every_language_has_a_golden_fixture() -> None:
     covered = {dump(rel).split("\n", 1)[0].split(": ")[1].split(",")[0] for rel in CASES}
-    assert covered == {spec.name for spec in all_specs()} | {"text"}
+    assert covered == {spec.name for spec in all_specs()} | {fmt.name for fmt in FORMATS} | {"text"}
 
 
 def test_every_golden_expectation_has_its_input() -> None:
@@ -118,7 +119,7 @@ def test_language_for_path(path: str, language: str) -> None:
     assert spec is not None and spec.name == language
 
 
-@pytest.mark.parametrize("path", ["README.md", "nginx.conf", "schema.sql", "Makefile", "dockerfile-notes.txt"])
+@pytest.mark.parametrize("path", ["README.md", "nginx.conf", "data.csv", "app.properties", "dockerfile-notes.txt"])
 def test_unsupported_paths_have_no_language(path: str) -> None:
     assert for_path(path) is None
 
@@ -333,7 +334,7 @@ def test_json_keeps_keys_and_abstracts_values() -> None:
 
 def test_unsupported_file_is_lexed_line_by_line() -> None:
     t = tok("fallback/nginx.conf")
-    assert t.fallback and t.language == "text" and t.units == []
+    assert not t.fallback and t.language == "conf" and t.units == []  # a known text format: no fallback
     assert struct_line(t, 1) == []  # "# ..." comment
     assert struct_line(t, 3) == ["listen", "$num", ";"]
     assert ("$var", "$uri") in on_line(t, 12)

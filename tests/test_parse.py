@@ -288,7 +288,7 @@ def test_a_small_error_stays_within_the_budget() -> None:
 
 @pytest.mark.parametrize("data", [b"", b"\n\n  \n", b"# only a comment\n\n# another\n"])
 def test_empty_or_comment_only_file_yields_no_tokens(data: bytes) -> None:
-    for name in ("a.py", "a.sh", "a.yml", "a.tf", "Dockerfile", "notes.txt"):
+    for name in ("a.py", "a.sh", "a.yml", "a.tf", "Dockerfile", "notes.unknown", ".env", "a.ini"):
         t = tokenize(name, data)
         assert (t.struct, t.lit, t.lines, t.units) == ([], [], [], []), name
 
@@ -345,7 +345,7 @@ def test_language_override() -> None:
 
 
 def test_tokenize_text_counts_lines() -> None:
-    t = tokenize_text("notes.txt", "first line\n\nthird\n")
+    t = tokenize_text("notes.unknown", "first line\n\nthird\n")
     assert t.fallback and t.language == "text" and t.n_lines == 3 and t.lines == [1, 1, 3]
 
 
@@ -439,3 +439,18 @@ def test_lexical_items_never_undercount_the_tokens() -> None:
     assert lexical_items(b"ab_1 cd\t-->") == 5
     assert lexical_items(b"x" * 3_000_000) == 1  # one word across the counting chunks
     assert lexical_items(b"a," * 2_000_000, stop=10) < 2_000_000  # stops counting past `stop`
+
+
+def test_too_deep_answers_as_the_exact_pattern_does() -> None:
+    """``too_deep`` screens with a faster pattern first; on text made of indentation characters, indicators
+    and newlines its answer is the exact pattern's."""
+    import random
+    import re
+
+    rng = random.Random(7)
+    for limit in (3, 8):
+        exact = re.compile(r"\n(?:[ \t]|[-?:](?=[ \t])){" + str(limit + 1) + "}")
+        for _ in range(3000):
+            text = "".join(rng.choice(" \t-?:x\n") for _ in range(rng.randint(0, 40)))
+            expected = exact.search(text) is not None or exact.match("\n" + text[:limit + 2]) is not None
+            assert too_deep(text, limit) is expected, (text, limit)

@@ -301,7 +301,8 @@ def test_invalid_utf8_file_is_scanned(tmp_path: Path) -> None:
     a, b = two_repos(tmp_path)
     (a / "latin1.py").write_bytes("# caf\xe9\nNAME = 'caf\xe9'\ndef f(x):\n    return x\n".encode("latin-1"))
     doc = json_scan(str(a), str(b))
-    assert doc["stats"]["files_scanned"] == 3 and doc["stats"]["files_skipped"] == {}
+    # the two Dockerfiles, the two requirements.txt (text) and the Latin-1 file
+    assert doc["stats"]["files_scanned"] == 5 and doc["stats"]["files_skipped"] == {}
 
 
 def test_broken_syntax_file_is_counted_as_fallback(tmp_path: Path) -> None:

@@ -83,7 +83,7 @@ def test_user_discovery_other_user_and_token_user(fake: FakeGitHub) -> None:
 
 def test_only_matching_blobs_are_fetched(fake: FakeGitHub) -> None:
     files = {"deploy.sh": DEPLOY, "README.md": "# hi\n", "Dockerfile": "FROM python:3.11\n",
-             "node_modules/x/index.js": "module.exports = 1\n", "docs/guide.txt": "text\n"}
+             "node_modules/x/index.js": "module.exports = 1\n", "data/prices.csv": "a,1\n"}
     fake.add_repo("acme/api", files)
     snapshot = scan(make_source(fake, explicit("acme/api")))["acme/api"]
     got = {f.path: f for f in snapshot.files}

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pattern_miner.console import Console
+from pattern_miner.defaults import BUILTIN_TYPES, DEFAULT_EXCLUDE, PRIORITIES
 from pattern_miner.errors import ConfigError
 from pattern_miner.globs import GlobSet
 from pattern_miner.schema import Bool, Checker, GlobStr, ListOf, MapOf, Num, Obj, OneOf, Str, join_path
@@ -36,92 +37,6 @@ __all__ = [
     "default_config",
     "load_config",
 ]
-
-
-PRIORITIES = ("high", "medium", "low")
-
-# Built-in pattern types, in priority order (``code`` is always last). A config file's entry of the
-# same name overrides one field at a time.
-BUILTIN_TYPES: dict[str, dict[str, Any]] = {
-    "deployment": {
-        "description": "Deployment scripts and manifests (Cloud Build, Cloud Run, App Engine, Skaffold, k8s)",
-        "file_patterns": (
-            "deploy*.sh", "*deploy*.sh", "rollout*.sh", "release*.sh", "promote*.sh", "setup-gcp*.sh",
-            "deploy/**/*.sh", "deployment/**/*.sh", "scripts/*.sh", "bin/deploy*",
-            "cloudbuild*.yaml", "cloudbuild*.yml", "app.yaml", "app.*.yaml", "skaffold*.yaml", "skaffold*.yml",
-            "service.yaml", "service.*.yaml", "*cloudrun*.yaml", "*cloud-run*.yaml", "clouddeploy*.yaml",
-            "k8s/**/*.{yaml,yml}", "kubernetes/**/*.{yaml,yml}",
-        ),
-        "similarity_threshold": 0.75,
-        "extraction_priority": "high",
-    },
-    "docker": {
-        "description": "Dockerfiles, compose files and .dockerignore",
-        "file_patterns": (
-            "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",
-            "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml", ".dockerignore",
-        ),
-        "similarity_threshold": 0.75,
-        "extraction_priority": "high",
-    },
-    "github_actions": {
-        "description": "GitHub Actions workflows and composite actions",
-        "file_patterns": (
-            ".github/workflows/*.{yml,yaml}", ".github/actions/**/action.{yml,yaml}", "/action.{yml,yaml}",
-        ),
-        "similarity_threshold": 0.70,
-        "extraction_priority": "high",
-    },
-    "terraform": {
-        "description": "Terraform modules, variables and HCL configuration",
-        "file_patterns": ("*.tf", "*.tfvars", "*.hcl", "*.tf.json"),
-        "similarity_threshold": 0.75,
-        "extraction_priority": "medium",
-    },
-    "configuration": {
-        "description": "Configuration loading, settings modules and tool configuration files",
-        "file_patterns": (
-            "config.py", "settings.py", "*config*.py", "*settings*.py", "config*.{js,ts,mjs,cjs}",
-            "*.config.{js,ts,mjs,cjs}", "*settings*.{js,ts}", "config.go", "*config*.go",
-            ".env.example", "*.env.example", ".env.sample", "*.env.sample",
-            "*config*.{json,yml,yaml}", "settings*.{json,yml,yaml}", "config/**/*.{json,yml,yaml}",
-            ".eslintrc*", ".prettierrc*", "renovate.json", ".github/dependabot.{yml,yaml}",
-        ),
-        # functions compare on shape with names abstracted: a looser bar finds look-alikes, not copies
-        "similarity_threshold": 0.85,
-        "extraction_priority": "medium",
-    },
-    "api_client": {
-        "description": "HTTP/API client wrappers: sessions, auth headers, retries, error handling",
-        "file_patterns": (
-            "*client*.py", "*_api.py", "api/*.py", "*client*.{js,mjs,cjs,ts,jsx,tsx}",
-            "*Client*.{js,mjs,cjs,ts,jsx,tsx}", "*Api.{js,ts}", "*-api.{js,ts}", "api.{js,ts}",
-            "*client*.go", "*_api.go",
-        ),
-        "similarity_threshold": 0.85,
-        "extraction_priority": "medium",
-    },
-    "code": {
-        "description": "Any source file of a supported language",
-        "file_patterns": (
-            "*.py", "*.js", "*.mjs", "*.cjs", "*.jsx", "*.ts", "*.tsx", "*.go", "*.sh", "*.bash",
-            "*.tf", "*.tfvars", "*.hcl", "*.yml", "*.yaml", "*.json", "Dockerfile*", "*.dockerfile",
-        ),
-        "similarity_threshold": 0.85,
-        "extraction_priority": "low",
-    },
-}
-
-# Never scanned, whatever the config says: installed dependencies, lock files, minified and generated
-# code. Vendored sources (vendor/, third_party/) and committed build output (dist/) ARE scanned: the same
-# library vendored or bundled into several repositories is itself a finding (make it a dependency);
-# a .gitignore'd dist/ is skipped anyway. A config file's "exclude" list is added to
-# these ("!glob" re-includes).
-DEFAULT_EXCLUDE: tuple[str, ...] = (
-    "node_modules/", ".venv/", "__pycache__/", ".terraform/",
-    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "go.sum", "*.lock.hcl",
-    "*.min.js", "*.min.css", "*.map", "*.pb.go", "*_pb2.py",
-)
 
 
 # ---- the schema, as data (checked by ``schema.Checker``) ------------------------------------------

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         if spec is None:
             raise UsageError(f"unknown language {args.language!r}")
     tok = tokenize(path.name if spec else str(path), data, spec)
-    mode = "line-based fallback" if tok.fallback else "syntax tree"
+    mode = "line-based fallback" if tok.fallback else "syntax tree" if by_name(tok.language) else "text lexer"
     out = [f"# {path}: {tok.language}, {len(tok.struct)} tokens, {tok.n_lines} lines ({mode})"]
     current = -1
     row: list[str] = []

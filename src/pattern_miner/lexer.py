@@ -62,11 +62,13 @@ def lexemes(line: str) -> Iterator[re.Match[str]]:
             return
 
 
-def lex_text(text: str, first_line: int, struct: list[str], lit: list[str], lines: list[int]) -> None:
-    """Split opaque text (a shell line, an unparsable file) into tokens."""
+def lex_text(text: str, first_line: int, struct: list[str], lit: list[str], lines: list[int],
+             comments: tuple[str, ...] = ("#", "//")) -> None:
+    """Split opaque text (a shell line, an unparsable file) into tokens; a line that starts with one of
+    ``comments`` is skipped."""
     for offset, line in enumerate(text.split("\n")):
         stripped = line.lstrip()
-        if not stripped or stripped.startswith("#") or stripped.startswith("//"):
+        if not stripped or (comments and stripped.startswith(comments)):
             continue
         n = first_line + offset
         for m in lexemes(line):

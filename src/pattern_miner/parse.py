@@ -10,17 +10,18 @@ is tokenized line by line with the text lexer instead (``fallback=True``).
 
 from __future__ import annotations
 
-import re
-import warnings
 from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
 import tree_sitter
 
-from pattern_miner.languages import ATOM, DROP, KEEP, LEX, WORD, LanguageSpec, for_path
+from pattern_miner.grammar import parse_within_budget, parser_for, too_deep
+from pattern_miner.languages import ATOM, DROP, KEEP, LEX, TEXT, WORD, LanguageSpec, for_path
+from pattern_miner.languages.formats import format_for
 from pattern_miner.lexer import classify_word, count_lines, decode, lex_text
 from pattern_miner.records import Unit
+from pattern_miner.textlex import lex_format
 
 
 @dataclass
@@ -32,32 +33,26 @@ class TokenizedFile:
     lines: list[int]  # 1-based source line of each token
     units: list[Unit] = field(default_factory=list)
     n_lines: int = 0
-    fallback: bool = False  # compared line by line: no grammar, or the parse was too broken
+    fallback: bool = False  # compared line by line: text of no known format, or the parse was too broken
 
 
-def tokenize_text(path: str, text: str, language: str = "text") -> TokenizedFile:
+def tokenize_text(path: str, text: str, language: str = "") -> TokenizedFile:
+    """A file without a syntax tree, token by token: by its text format (``languages.formats``) when no
+    language is given, else (a parse too broken to use) by the text lexer, under that language."""
     struct: list[str] = []
     lit: list[str] = []
     lines: list[int] = []
-    lex_text(text, 1, struct, lit, lines)
-    return TokenizedFile(path, language, struct, lit, lines, [], count_lines(text), fallback=True)
+    known = False
+    if language:
+        lex_text(text, 1, struct, lit, lines)
+    else:
+        fmt = format_for(path)
+        language = fmt.name if fmt is not None else "text"
+        known = lex_format(text, fmt, struct, lit, lines)
+    return TokenizedFile(path, language, struct, lit, lines, [], count_lines(text), fallback=not known)
 
 
 # ----------------------------------------------------------------------------- the walker
-
-
-_PARSERS: dict[str, tree_sitter.Parser] = {}
-
-
-def _parser(spec: LanguageSpec) -> tree_sitter.Parser:
-    parser = _PARSERS.get(spec.name)
-    if parser is None:
-        with warnings.catch_warnings():
-            # a grammar that still hands over its language as an int pointer (tree-sitter-dockerfile 0.2)
-            warnings.filterwarnings("ignore", "int argument support is deprecated", DeprecationWarning)
-            language = tree_sitter.Language(spec.loader())
-        parser = _PARSERS[spec.name] = tree_sitter.Parser(language)
-    return parser
 
 
 def last_line(node: tree_sitter.Node) -> int:
@@ -65,17 +60,6 @@ def last_line(node: tree_sitter.Node) -> int:
     end of the file) ends on the line that newline closes, not on the empty line after it."""
     row, column = node.end_point
     return row if column == 0 and row > node.start_point[0] else row + 1
-
-
-_DEEP: dict[int, re.Pattern[str]] = {}
-
-
-def too_deep(text: str, limit: int) -> bool:
-    """True when some line is indented (compact YAML indicators included) more than ``limit`` characters."""
-    deep = _DEEP.get(limit)
-    if deep is None:  # more than `limit` indentation characters after a newline (found fast: a literal)
-        deep = _DEEP[limit] = re.compile(r"\n(?:[ \t]|[-?:](?=[ \t])){" + str(limit + 1) + "}")
-    return deep.search(text) is not None or deep.match("\n" + text[:limit + 2]) is not None
 
 
 def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None, text: str | None = None) -> TokenizedFile:
@@ -88,7 +72,9 @@ def tokenize(path: str, data: bytes, spec: LanguageSpec | None = None, text: str
     if spec.max_indent and too_deep(text, spec.max_indent):
         return tokenize_text(path, text, spec.name)  # nested deeper than the grammar can safely parse
     src = text.encode("utf-8")
-    tree = _parser(spec).parse(src)
+    tree = parse_within_budget(parser_for(spec), src)
+    if tree is None:
+        return tokenize_text(path, text, spec.name)  # the grammar took too long: pathological input
     walker = _Walker(spec, src, text if len(text) == len(src) else None)
     walker.walk(tree)
     if src and walker.error_bytes > spec.max_error_ratio * len(src):
@@ -119,22 +105,46 @@ _TABLES: dict[str, _Tables] = {}
 def _tables(spec: LanguageSpec) -> _Tables:
     tables = _TABLES.get(spec.name)
     if tables is None:
-        language = _parser(spec).language
+        language = parser_for(spec).language
         assert language is not None
         count = language.node_kind_count
         # the last slot stands for ERROR, whose id (65535) is outside the grammar's kinds
         names = [language.node_kind_for_id(i) or "" for i in range(count)] + ["ERROR"]
         starts = set(spec.units) | {spec.pair_kind, spec.item_kind, spec.block_kind, spec.stage_kind}
         starts.discard("")
+        is_named = [language.node_kind_is_named(i) for i in range(count)] + [True]
         tables = _TABLES[spec.name] = _Tables(
             names=names,
-            modes=[spec.modes.get(n) for n in names],
-            named=[language.node_kind_is_named(i) for i in range(count)] + [True],
+            # a keyword spelled like a named kind (PHP's `string` type, Ruby's `class`) is not that kind
+            modes=[spec.modes.get(n) if named else None for n, named in zip(names, is_named, strict=True)],
+            named=is_named,
             blank=[n.isspace() for n in names],
-            special=[n in starts for n in names],
+            special=[n in starts and named for n, named in zip(names, is_named, strict=True)],  # not a keyword
             atoms=[spec.placeholders.get(n, "$" + n) for n in names],
         )
     return tables
+
+
+def unit_name(node: tree_sitter.Node, path: str) -> tree_sitter.Node | None:
+    """The node that names a unit, found by ``LanguageSpec.name_fields``' path: steps separated by "/",
+    each a field name (followed down while the child has the same field: a C function's name sits in
+    nested declarators) or the kind of a named child, with "|" between alternatives."""
+    current: tree_sitter.Node | None = node
+    for step in path.split("/"):
+        if current is None:
+            return None
+        found = None
+        for alternative in step.split("|"):
+            found = current.child_by_field_name(alternative)
+            if found is not None:
+                while found.child_count and (deeper := found.child_by_field_name(alternative)) is not None:
+                    found = deeper
+                break
+            found = next((c for c in current.named_children if c.type == alternative), None)
+            if found is not None:
+                break
+        current = found
+    return current
 
 
 @dataclass(slots=True)
@@ -192,7 +202,9 @@ class _Walker:
                 if end_line != unit.end_line:
                     self.units[i] = unit._replace(end_line=end_line)
 
-    def _mode(self, node: tree_sitter.Node, kind: str, field_name: str | None, parent_kind: str) -> str | None:
+    def _mode(self, node: tree_sitter.Node, kind: str, field_name: str | None, parent_kind: str,
+              default: str | None) -> str | None:
+        """The mode of a node in its context (``default``: its kind's, from the tables)."""
         spec = self.spec
         if field_name is not None:
             mode = spec.field_modes.get((parent_kind, field_name))
@@ -205,7 +217,7 @@ class _Walker:
             block = self._blocks[-1]
             block.labels += 1
             return KEEP if block.labels <= spec.kept_labels.get(block.type, 0) else ATOM
-        return spec.modes.get(kind)
+        return default
 
     def _close_units(self, depth: int) -> None:
         while self._open and self._open[-1][0] >= depth:
@@ -232,8 +244,12 @@ class _Walker:
                 if not parts or parts[0] in spec.boilerplate_units:
                     return None
                 return unit_kind, " ".join(parts)
-            name_node = node.child_by_field_name(spec.name_fields.get(kind, "name"))
-            return unit_kind, self._text(name_node) if name_node is not None else ""
+            name_node = unit_name(node, spec.name_fields.get(kind, "name"))
+            name = " ".join(self._text(name_node).split()) if name_node is not None else ""
+            names = spec.unit_names.get(kind)
+            if names is not None and name not in names:
+                return None
+            return unit_kind, name
         if spec.unit_parent_keys and kind in (spec.pair_kind, spec.item_kind) and self._keys:
             key_depth, key = self._keys[-1]
             parent_unit = spec.unit_parent_keys.get(key)
@@ -270,7 +286,7 @@ class _Walker:
             if depth <= watch:
                 self._close_units(depth)
                 watch = self._watch
-            mode = self._mode(node, names[k], cursor.field_name, parents[-1]) if contextual else modes[k]
+            mode = self._mode(node, names[k], cursor.field_name, parents[-1], modes[k]) if contextual else modes[k]
             if mode is None:
                 if special[k]:
                     self._enter(node, names[k], depth)
@@ -317,6 +333,10 @@ class _Walker:
                     lines: list[int] = []
                     lex_text(text, node.start_point[0] + 1, struct, lit, lines)
                     starts.extend(self._line_start(line) for line in lines)
+                elif mode == TEXT and not text.isspace():
+                    struct.append(atoms[k])
+                    lit.append(text.strip())
+                    starts.append(start + len(text) - len(text.lstrip()))
             while not cursor.goto_next_sibling():
                 if not cursor.goto_parent():
                     self._close_units(0)

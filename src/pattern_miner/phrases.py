@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from pattern_miner.languages import CALLS, by_name
+from pattern_miner.languages.formats import by_name as format_by_name
 from pattern_miner.records import FileRecord, token_id
 
 SEPARATOR = "\n"  # between the phrases of ``FileRecord.phrases``: no name or kept word holds one
@@ -37,7 +38,9 @@ def find(language: str, struct: Sequence[str], lit: Sequence[str], lines: Sequen
     if spec is not None and spec.phrases == CALLS:
         at, phrases = _calls(struct, lit, struct_ids)
     else:
-        at, phrases = _words(struct, lit, lines, spec.key_marks if spec is not None else frozenset())
+        fmt = format_by_name(language) if spec is None else None
+        key_marks = spec.key_marks if spec is not None else fmt.key_marks if fmt is not None else frozenset()
+        at, phrases = _words(struct, lit, lines, key_marks)
     return array("I", at), SEPARATOR.join(phrases)
 
 

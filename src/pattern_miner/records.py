@@ -32,7 +32,11 @@ SHINGLE = 6
 # Languages whose names and values ARE the content (configuration): a copy keeps most of its literal text,
 # while files written from one template differ from each other mostly in values. Their literal text is
 # fingerprinted too (``FileRecord.lit_shingles``), and matching weighs the rare literal content a pair shares.
-CONFIG_LANGUAGES = frozenset({"yaml", "dockerfile", "hcl", "bash", "json", "text"})
+CONFIG_LANGUAGES = frozenset({
+    "yaml", "dockerfile", "hcl", "bash", "json", "text",
+    "xml", "html", "css", "toml", "make", "powershell",  # grammars
+    "dotenv", "properties", "ini", "batch", "jinja", "groovy", "template", "conf", "prose",  # text formats
+})
 
 SHARD_VERSION = 7  # 6: salient phrases recorded at parse time; 7: semantic elements
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Node modes: what the walker does with a node of a given kind (and skips its subtree unless "descend").
@@ -23,10 +24,23 @@ ATOM = "atom"  # one placeholder token in the structural stream, the text in the
 KEEP = "keep"  # the text itself, in both streams: it carries meaning
 WORD = "word"  # KEEP when it looks like a command/subcommand/flag, ATOM otherwise (shell words)
 LEX = "lex"  # opaque text (a RUN line, a YAML run: block): split by the text lexer, words as WORD
+TEXT = "text"  # ATOM, but nothing at all when the text is blank (XML/HTML character data between tags)
 
 # Salient phrases (``pattern_miner.phrases``): what says what a copy does.
 CALLS = "calls"  # the names code calls: `session.get`, `json.dumps`
 WORDS = "words"  # runs of kept words on one line: `gcloud run deploy`, `RUN pip install`
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a file or unit is for, told by its name or by a mark in its text: hints for the category
+    classifier (the walker ignores them). A Maven ``pom.xml`` is build configuration, a Spring
+    ``@Configuration`` class is configuration, a class holding an ``SqsClient`` is an API client."""
+
+    category: str  # one of ``model.CATEGORIES``: "configuration", "api_client", ...
+    what: str = ""  # a finer label for people: "build", "logging", "environment"
+    files: tuple[str, ...] = ()  # fnmatch patterns on the basename: "pom.xml", "build.gradle*"
+    marks: tuple[str, ...] = ()  # regular expressions searched in a file's or unit's text: r"@Configuration\b"
 
 
 @dataclass(frozen=True)
@@ -45,8 +59,13 @@ class LanguageSpec:
     placeholders: dict[str, str] = field(default_factory=dict)
     # node kind -> unit kind: these nodes are comparable units of their own (functions, jobs, blocks)
     units: dict[str, str] = field(default_factory=dict)
-    # for units: the field holding the unit's name (default "name")
+    # for units: where the unit's name is (default "name"): steps separated by "/", each a field name or the
+    # kind of a named child, "|" between alternatives: "declarator" (followed down nested declarators, C),
+    # "STag|EmptyElemTag/Name" (an XML element's tag name)
     name_fields: dict[str, str] = field(default_factory=dict)
+    # units that count only when their name is one of these: an XML element is a unit when its tag says what
+    # it is (`<dependency>`, `<plugin>`, `<appender>`), not every `<groupId>`
+    unit_names: dict[str, frozenset[str]] = field(default_factory=dict)
     # units that count only when their `value` field is one of these kinds: a JavaScript
     # `const f = () => {…}` is a function, `const n = 1` is not
     unit_values: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -83,6 +102,8 @@ class LanguageSpec:
     # tokens that follow a mapping key (`steps:`, `name =`, `FOO=bar` in a script): a word before one says
     # where, not what, and is no phrase
     key_marks: frozenset[str] = frozenset()
+    # what files and units of this language are for (``Kind``): hints for the category classifier
+    kinds: tuple[Kind, ...] = ()
 
     @property
     def loader(self) -> Callable[[], Any]:
@@ -90,7 +111,11 @@ class LanguageSpec:
         return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
 
 
-_MODULES = ("python", "javascript", "typescript", "tsx", "go", "bash", "dockerfile", "yaml", "hcl", "json")
+_MODULES = (
+    "python", "javascript", "typescript", "tsx", "go", "bash", "dockerfile", "yaml", "hcl", "json",
+    "java", "kotlin", "csharp", "ruby", "php", "rust", "scala", "c", "cpp", "swift",
+    "xml", "html", "css", "powershell", "sql", "toml", "make",
+)
 
 
 @cache
@@ -107,12 +132,33 @@ def by_name(name: str) -> LanguageSpec | None:
 
 def for_path(path: str) -> LanguageSpec | None:
     """The language of a file, by its extension or name; None when it is not supported."""
-    base = posixpath.basename(path)
+    return _for_basename(posixpath.basename(path))
+
+
+@lru_cache(maxsize=4096)
+def _for_basename(base: str) -> LanguageSpec | None:
+    names, extensions = _index()
+    m = names.fullmatch(base)
+    if m is not None and m.lastgroup is not None:
+        return all_specs()[int(m.lastgroup[1:])]
     lower = base.lower()
-    for spec in all_specs():
-        if any(fnmatch.fnmatchcase(base, pat) for pat in spec.filenames):
-            return spec
-    for spec in all_specs():
-        if any(lower.endswith(ext) for ext in spec.extensions):
-            return spec
-    return None
+    found = [extensions[lower[i:]] for i, c in enumerate(lower) if c == "." and lower[i:] in extensions]
+    return all_specs()[min(found)] if found else None
+
+
+@cache
+def _index() -> tuple[re.Pattern[str], dict[str, int]]:
+    """The specs' file names as one regular expression (a group per spec, the first spec's wins as in a
+    loop over them), and their extensions by the spec that comes first: a file's language in one match and
+    a few lookups, whatever the number of languages."""
+    end = "\\Z"  # what fnmatch.translate ends a pattern with; fullmatch anchors it instead
+    alternatives = []
+    for i, spec in enumerate(all_specs()):
+        if spec.filenames:
+            patterns = "|".join(fnmatch.translate(p).removesuffix(end) for p in spec.filenames)
+            alternatives.append(f"(?P<s{i}>{patterns})")
+    extensions: dict[str, int] = {}
+    for i, spec in enumerate(all_specs()):
+        for ext in spec.extensions:
+            extensions.setdefault(ext, i)
+    return re.compile("|".join(alternatives) or "(?!)", re.DOTALL), extensions

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import posixpath
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
@@ -42,6 +43,19 @@ _LANGUAGE_LABEL = {
 
 
 TINY_LINES = 7  # fewer code lines than this: never worth a shared library on its own
+
+
+_ENV_VALUE = re.compile(r"^(\s*(?:export\s+)?[A-Za-z_][\w.-]*\s*[=:]\s*)(\S.*)$")
+
+
+def excerpt_text(rec: FileRecord, first: int, last: int) -> str:
+    """Lines first..last of a file (bounded by MAX_TEXT_LINES), as issues, reports and prompts may show them.
+    An environment file (``.env``, ``*.env``) shows its keys, never its values: a committed one may hold
+    real secrets, and the keys are what the copies share."""
+    lines = rec.text.split("\n")[first - 1:last][:MAX_TEXT_LINES]
+    if rec.language == "dotenv":
+        lines = [_ENV_VALUE.sub(r"\1…", line) if not line.lstrip().startswith("#") else line for line in lines]
+    return "\n".join(lines)
 
 
 def confidence(similarity: float, code_lines: float, repos: int) -> str:
@@ -113,13 +127,12 @@ def build_pattern(
     for f in sorted(frags, key=lambda f: (repos[f.repo].name, files[f.file][1].path, f.start_line)):
         rec = files[f.file][1]
         info = repos[f.repo]
-        text_lines = rec.text.split("\n")[f.start_line - 1:f.end_line][:MAX_TEXT_LINES]
         occurrences.append(Occurrence(
             repo=info.name, path=rec.path, start_line=f.start_line, end_line=f.end_line,
             unit=f.kind, name=f.name, language=f.language, commit=info.commit, private=info.private,
             url=info.file_url(rec.path, f.start_line if f.kind != "file" else None,
                               f.end_line if f.kind != "file" else None),
-            text="\n".join(text_lines),
+            text=excerpt_text(rec, f.start_line, f.end_line),
         ))
         stop = max(f.start, f.end - SHINGLE + 1)
         shingle_sets.append(np.unique(np.frombuffer(rec.shingles, dtype=np.int64)[f.start:stop]))
@@ -176,7 +189,7 @@ def build_region_pattern(
             repo=info.name, path=rec.path, start_line=first, end_line=end, unit="file" if whole else "region",
             language=rec.language, commit=info.commit, private=info.private,
             url=info.file_url(rec.path) if whole else info.file_url(rec.path, first, end),
-            text="\n".join(rec.text.split("\n")[first - 1:end][:MAX_TEXT_LINES]), coverage=coverage[f],
+            text=excerpt_text(rec, first, end), coverage=coverage[f],
         ))
         shingle_sets.append(np.unique(np.frombuffer(rec.shingles, dtype=np.int64)))
         content.update(f"{info.name}|{rec.path}|".encode())

@@ -196,6 +196,17 @@ def test_category_comes_from_content_and_place() -> None:
     assert categorize(one("app/maths.py", "def add(a, b):\n    return a + b\n", (), "python")) == "code"
 
 
+def test_category_from_what_the_languages_say_a_file_or_unit_is() -> None:
+    assert categorize(one("services/orders/pom.xml", "<project><dependencies/></project>", (), "xml")) == \
+        "configuration"
+    assert categorize(one("deploy/.env.staging.example", "API_URL=x\n", (), "dotenv")) == "configuration"
+    spring = "@Configuration\npublic class QueueConfig {\n  @Bean Queue orders() { return new Queue(); }\n}\n"
+    assert categorize(one("src/main/java/QueueConfig.java", spring, (), "java")) == "configuration"
+    sqs = "public class OrderEvents {\n  private final SqsClient sqs;\n  void send(String m) { sqs.sendMessage(m); }\n}\n"
+    assert categorize(one("src/main/java/OrderEvents.java", sqs, ("sqs.sendMessage",), "java")) == "api_client"
+    assert categorize(one("src/main/java/Money.java", "public record Money(long cents) {}\n", (), "java")) == "code"
+
+
 def test_activity_of_a_repository() -> None:
     assert activity(RepoInfo("o/a", pushed_at=NOW - timedelta(days=3)), NOW) == "recent"
     assert activity(RepoInfo("o/a", pushed_at=NOW - timedelta(days=300)), NOW) == "active"

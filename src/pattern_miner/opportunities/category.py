@@ -14,7 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from pattern_miner import languages
 from pattern_miner.globs import GlobSet
+from pattern_miner.languages import Kind
+from pattern_miner.languages import formats as text_formats
 from pattern_miner.model import CATEGORIES, Pattern
 
 TEXT_CHARS = 20_000  # of one copy's text searched: enough for any script, bounded for huge files
@@ -83,10 +86,27 @@ def content_of(pattern: Pattern) -> str:
     return "\n".join(pattern.features) + "\n" + text
 
 
+def language_kinds(language: str) -> tuple[Kind, ...]:
+    """What the language's spec or text format says its files or units can be (``LanguageSpec.kinds``)."""
+    spec, fmt = languages.by_name(language), text_formats.by_name(language)
+    return (spec.kinds if spec is not None else ()) + (fmt.kinds if fmt is not None else ())
+
+
 def categorize(pattern: Pattern, rules: Iterable[Rule] = RULES) -> str:
-    """The category of one clone group: the first rule that matches it, else ``code``."""
+    """The category of one clone group: what the languages say its files are (a `pom.xml`, a `.env`), or a
+    mark in its text (a Spring `@Configuration`, an `SqsClient`); else the first rule that matches it; else
+    ``code``."""
     paths = [o.path for o in pattern.occurrences]
+    for path in paths:
+        for kind in text_formats.file_kinds(path):
+            return kind.category
     content: str | None = None
+    marked = [kind for kind in language_kinds(pattern.language) if kind.marks]
+    if marked:
+        content = content_of(pattern)
+        for kind in marked:
+            if any(re.search(mark, content) for mark in kind.marks):
+                return kind.category
     for rule in rules:
         if rule.paths and any(rule.globs.match(p) for p in paths):
             return rule.category

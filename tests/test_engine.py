@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pattern_miner import engine
+from pattern_miner import engine, shardfile
 from pattern_miner.config import default_config
 from pattern_miner.console import Console
 from pattern_miner.engine import build_shards, match_shards, scan
@@ -25,10 +25,12 @@ from pattern_miner.match.candidates import exact_groups
 from pattern_miner.match.confirm import THRESHOLDS
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
+from pattern_miner.partition import Part, plan_digest
 from pattern_miner.patterns import confidence, rank_score, stable_id
-from pattern_miner.records import CONFIG_LANGUAGES, SHARD_VERSION, Shard
+from pattern_miner.records import CONFIG_LANGUAGES
 from pattern_miner.report import render
 from pattern_miner.shard import MAX_FILE_TOKENS, build_shard
+from pattern_miner.shardfile import ShardFileError, ShardPlan, read_shard_files, write_shard_file
 from pattern_miner.sources.local import LocalSource, repos_from_paths
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "repos"
@@ -242,25 +244,26 @@ def test_shards_round_trip_and_merge_to_the_same_report(report: ScanReport, tmp_
     config = default_config()
     source = LocalSource(repos_from_paths(sorted(p for p in EXAMPLES.iterdir() if p.is_dir())), config)
     shards = build_shards(source, console=Console(quiet=True), jobs=1)
-    paths = []
-    for i, shard in enumerate(shards):
-        paths.append(tmp_path / f"shard-{i}.pkl")
-        shard.dump(paths[-1])
-    loaded = [Shard.load(p) for p in paths]
+    names = [s.repo.name for s in shards]
+    plan = ShardPlan(Part(1, 1), tuple(names), plan_digest(names, [1] * len(names), 1))
+    write_shard_file(tmp_path / "all.pmshard", shards, [], plan)
+    loaded = read_shard_files([str(tmp_path / "all.pmshard")]).shards
     patterns, stats = match_shards(loaded, config)
     assert [p.to_dict(with_text=True) for p in patterns] == [p.to_dict(with_text=True) for p in report.patterns]
     assert stats["fragments"] == report.stats.fragments
 
 
-def test_a_shard_of_another_version_is_refused(tmp_path: Path) -> None:
+def test_a_shard_of_another_engine_version_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shard = build_shard(RepoInfo("o/r"), [])
-    shard.version = SHARD_VERSION + 1
-    shard.dump(tmp_path / "old.pkl")
-    with pytest.raises(ValueError, match="not a pattern-miner shard"):
-        Shard.load(tmp_path / "old.pkl")
-    (tmp_path / "broken.pkl").write_bytes(b"\x80\x05 not a pickle")
-    with pytest.raises(ValueError, match="not a pattern-miner shard"):
-        Shard.load(tmp_path / "broken.pkl")
+    plan = ShardPlan(Part(1, 1), ("o/r",), plan_digest(["o/r"], [1], 1))
+    monkeypatch.setattr(shardfile, "engine_version", lambda: "0.9+5.older")
+    write_shard_file(tmp_path / "old.pmshard", [shard], [], plan)
+    monkeypatch.undo()
+    with pytest.raises(ShardFileError, match="built by pattern-miner engine '0.9"):
+        read_shard_files([str(tmp_path / "old.pmshard")])
+    (tmp_path / "broken.pmshard").write_bytes(b"\x80\x05 not a shard")
+    with pytest.raises(ShardFileError, match="not a pattern-miner shard file"):
+        read_shard_files([str(tmp_path / "broken.pmshard")])
 
 
 def test_build_shard_records_files_fallbacks_and_empty_files() -> None:

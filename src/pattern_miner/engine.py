@@ -19,6 +19,7 @@ from dataclasses import replace
 from pattern_miner.config import Config
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError
+from pattern_miner.fpcache import FingerprintCache
 from pattern_miner.match.cluster import group_pairs
 from pattern_miner.match.confirm import THRESHOLDS, Thresholds
 from pattern_miner.match.fragments import select_fragments
@@ -36,6 +37,7 @@ from pattern_miner.model import (
 from pattern_miner.patterns import build_pattern
 from pattern_miner.records import FileRecord, Shard
 from pattern_miner.shard import build_shard
+from pattern_miner.shardfile import read_shard_files
 from pattern_miner.workers import die_with_parent
 
 BATCH_BYTES = 1_000_000  # bytes of files sent to a worker at a time: enough to amortize the hand-off
@@ -47,10 +49,10 @@ IN_FLIGHT = 4  # batches queued per worker: enough to keep it busy, few enough t
 GC_THRESHOLD = (100_000, 50, 100)
 
 
-def _parse_batch(groups: list[tuple[RepoInfo, list[SourceFile]]]) -> list[Shard]:
+def _parse_batch(groups: list[tuple[RepoInfo, list[SourceFile]]], cache: FingerprintCache | None = None) -> list[Shard]:
     """A batch is some files of one or more repositories (an organization's many small repositories
     share a batch): one partial shard per repository."""
-    return [build_shard(repo, files) for repo, files in groups]
+    return [build_shard(repo, files, cache=cache) for repo, files in groups]
 
 
 def _worker_init(parent: int) -> None:
@@ -89,9 +91,11 @@ def _merge(shard: Shard, part: Shard) -> None:
 
 
 def build_shards(
-    source: Source, *, console: Console, jobs: int | None = None, pattern_type: str | None = None
+    source: Source, *, console: Console, jobs: int | None = None, pattern_type: str | None = None,
+    cache: FingerprintCache | None = None,
 ) -> list[Shard]:
-    """Read every repository of the source and fingerprint it, using ``jobs`` processes.
+    """Read every repository of the source and fingerprint it, using ``jobs`` processes (``cache``: the
+    fingerprints of file contents seen before, which are not parsed again).
 
     Files go to the workers in batches of about BATCH_BYTES as soon as they are read, whatever
     repositories they come from (at most IN_FLIGHT batches per worker at a time, so memory stays
@@ -119,9 +123,9 @@ def build_shards(
             return
         work = [(shard.repo, files) for shard, files in groups]
         if pool is None:
-            collect([shard for shard, _ in groups], _parse_batch(work))
+            collect([shard for shard, _ in groups], _parse_batch(work, cache))
             return
-        pending.append(([shard for shard, _ in groups], pool.submit(_parse_batch, work)))
+        pending.append(([shard for shard, _ in groups], pool.submit(_parse_batch, work, cache)))
         while len(pending) > IN_FLIGHT * jobs:
             collect(*_ready(pending.popleft()))
 
@@ -207,15 +211,41 @@ def scan(
     jobs: int | None = None,
     pattern_type: str | None = None,
     min_similarity: float | None = None,
+    cache: FingerprintCache | None = None,
 ) -> ScanReport:
     """Scan every repository of ``source`` and report the patterns copied across them."""
     console = console or Console(quiet=True)
     started = time.monotonic()
     if pattern_type is not None and pattern_type not in config.pattern_types:
         config.threshold(pattern_type)  # raises ConfigError naming the known types
-    shards = build_shards(source, console=console, jobs=jobs, pattern_type=pattern_type)
+    shards = build_shards(source, console=console, jobs=jobs, pattern_type=pattern_type, cache=cache)
+    return merge_report(shards, config, failures=source.failures, min_similarity=min_similarity, jobs=jobs,
+                        started=started)
+
+
+def merge_shard_files(given: Sequence[str], config: Config, *, min_similarity: float | None = None,
+                      jobs: int | None = None) -> ScanReport:
+    """The report of a sharded run: its shard files (``shardfile``: every part, checked to belong
+    together) merged, matched and ranked as one scan of all the repositories would be."""
+    started = time.monotonic()
+    found = read_shard_files(given)
+    return merge_report(found.shards, config, failures=found.failures, min_similarity=min_similarity, jobs=jobs,
+                        started=started)
+
+
+def merge_report(
+    shards: Sequence[Shard],
+    config: Config,
+    *,
+    failures: Sequence[RepoFailure] = (),
+    min_similarity: float | None = None,
+    jobs: int | None = None,
+    started: float | None = None,
+) -> ScanReport:
+    """The report of a scan from its shards (built here, or by the jobs of a matrix and merged)."""
+    started = time.monotonic() if started is None else started
     if not shards:
-        raise SourceError(nothing_scanned(source.failures))
+        raise SourceError(nothing_scanned(failures))
     patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
     skips: list[Skip] = [s for shard in shards for s in shard.skips]
     stats = ScanStats(
@@ -230,7 +260,7 @@ def scan(
     return ScanReport(
         patterns=tuple(patterns),
         repositories=tuple(s.repo for s in shards),
-        failures=tuple(source.failures),
+        failures=tuple(failures),
         skips=tuple(skips),
         stats=stats,
     )

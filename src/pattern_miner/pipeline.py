@@ -29,7 +29,8 @@ from pattern_miner.effects import (
     Writers,
     commit,
 )
-from pattern_miner.engine import scan
+from pattern_miner.engine import merge_shard_files, scan
+from pattern_miner.fpcache import FINGERPRINTS, FingerprintCache
 from pattern_miner.model import ScanReport
 from pattern_miner.publish.plan import IssueSpec, plan, plan_labels
 from pattern_miner.publish.specs import Where, issue_specs
@@ -96,9 +97,15 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
     if settings.issue_target == "central":  # before the scan: a run that cannot publish fails fast
         targets.load(settings.issue_repo or PREVIEW_TARGET, required=True)
 
-    with console.stage("Scanning the repositories"):
-        report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
-                      pattern_type=settings.pattern_type, min_similarity=settings.min_similarity)
+    if settings.shards:  # a sharded run: the matrix's jobs scanned, this one merges
+        with console.stage("Merging the shards"):
+            report = merge_shard_files(settings.shards, clients.config, min_similarity=settings.min_similarity,
+                                       jobs=settings.jobs)
+    else:
+        with console.stage("Scanning the repositories"):
+            report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
+                          pattern_type=settings.pattern_type, min_similarity=settings.min_similarity,
+                          cache=FingerprintCache(Path(settings.cache_dir) / FINGERPRINTS))
     failed = {f.repo for f in report.failures}
     ranked = sorted(report.actionable, key=lambda p: (-p.score, p.id))
     if settings.issue_target == "per-repo":  # also targets whose patterns are gone: their issues may close

@@ -65,6 +65,7 @@ class _Meta:
     private: bool
     html_url: str | None
     default_branch: str
+    size: int | None = None  # KB, as GitHub lists it: balances the parts of a sharded run
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class GitHubSource:
         self._viewer: str | None = None
         self._reached = False  # some repository or owner was read: the API is there
         self.base_url = base_url
+        self.narrow: Callable[[list[_Target]], list[_Target]] | None = None  # a sharded run's part of them
 
     @property
     def failures(self) -> list[RepoFailure]:
@@ -131,7 +133,7 @@ class GitHubSource:
     # -- which repositories --------------------------------------------------------------------------
     def snapshots(self) -> Iterator[RepoSnapshot]:
         self._failures.clear()  # each call is a fresh run over the repositories
-        targets = self._targets()
+        targets = self.narrow(self._targets()) if self.narrow else self._targets()
         progress = self.console.progress("Reading GitHub", total=len(targets)) if self.console else None
         try:
             for target in targets:
@@ -382,7 +384,7 @@ def _meta(repo: Repository) -> _Meta:
     name = _text(repo.full_name, "full_name")
     html_url = repo.html_url
     return _Meta(name, bool(repo.private), html_url if isinstance(html_url, str) else None,
-                 _text(repo.default_branch, "default_branch"))
+                 _text(repo.default_branch, "default_branch"), repo.size if isinstance(repo.size, int) else None)
 
 
 def _text(value: Any, what: str) -> str:

@@ -1,0 +1,169 @@
+"""Sharded runs: `shard --part K/N` jobs merged give exactly one `scan`'s patterns; shard files are untrusted
+input (no pickle, size limits, every field checked); parts that do not belong together are one clear error."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from pattern_miner import shardfile
+from pattern_miner.console import Console
+from pattern_miner.errors import UsageError
+from pattern_miner.main import main
+from pattern_miner.packing import PackError, pack, unpack
+from pattern_miner.partition import Part, assign
+from pattern_miner.settings import from_action
+from pattern_miner.shardfile import ShardFileError, read_shard_files
+from tests.corpus import org_repos, write_repos
+
+
+def quiet() -> Console:
+    return Console(quiet=True)
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_repos(tmp_path_factory.mktemp("org"), org_repos(14, seed=7))
+
+
+@pytest.fixture(scope="module")
+def shards(org: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    out = tmp_path_factory.mktemp("shards")
+    paths = []
+    for k in (1, 2, 3):
+        paths.append(str(out / f"part-{k}.pmshard"))
+        assert main(["shard", "--root", str(org), "--part", f"{k}/3", "-o", paths[-1], "-j", "1",
+                     "--cache-dir", str(out / f"cache-{k}")], quiet()) == 0
+    return paths
+
+
+def report(argv: list[str], tmp_path: Path, name: str) -> dict[str, object]:
+    out = tmp_path / f"{name}.json"
+    assert main([*argv, "--format", "json", "-o", str(out), "-j", "1"], quiet()) == 0
+    doc = json.loads(out.read_text())
+    doc["stats"].pop("seconds")
+    return doc  # type: ignore[no-any-return]
+
+
+def test_three_parts_merged_are_exactly_one_scan(org: Path, shards: list[str], tmp_path: Path) -> None:
+    scanned = report(["scan", "--root", str(org), "--with-text"], tmp_path, "scan")
+    merged = report(["merge", *reversed(shards), "--with-text"], tmp_path, "merge")  # any order of the files
+    assert scanned["patterns"], "the generated organisation has copies"
+    assert merged == scanned  # same ids, scores, occurrences, texts, repositories and stats
+    # each part holds some repositories, and together all of them exactly once
+    held = [[s.repo.name for s in read_shard_files_part(p)] for p in shards]
+    assert all(held) and sorted(sum(held, [])) == sorted(r["name"] for r in scanned["repositories"])  # type: ignore[index, union-attr]
+
+
+def read_shard_files_part(path: str) -> list[shardfile.Shard]:
+    """One part's shards, read on its own (a merge needs every part)."""
+    return shardfile._read_one(Path(path))[1]
+
+
+def test_a_directory_or_glob_of_parts_merges_too(shards: list[str], tmp_path: Path) -> None:
+    folder = str(Path(shards[0]).parent)
+    assert report(["merge", folder], tmp_path, "dir") == report(["merge", folder + "/*.pmshard"], tmp_path, "glob")
+
+
+def test_parts_cover_every_repository_once_and_are_balanced() -> None:
+    repos = [(f"o/r{i}", 10 * (i % 7) + 1) for i in range(40)] + [(f"o/u{i}", None) for i in range(5)]
+    parts = assign(repos, 4)
+    assert parts == assign(list(repos), 4)  # deterministic
+    assert sorted(set(parts)) == [1, 2, 3, 4]
+    load = [sum(1 << (s or 32).bit_length() for (_, s), p in zip(repos, parts, strict=True) if p == k) for k in (1, 2, 3, 4)]
+    assert max(load) - min(load) <= 128  # within the largest single repository's bucket
+    assert assign([("o/a", None)], 3) == [1]
+    with pytest.raises(UsageError, match="K/N"):
+        Part.parse("3")
+    with pytest.raises(UsageError, match="1 <= K <= N"):
+        Part.parse("4/3")
+
+
+def test_missing_duplicate_and_foreign_parts_are_one_clear_error(shards: list[str], org: Path, tmp_path: Path) -> None:
+    with pytest.raises(ShardFileError, match="parts 2 of 3 are missing"):
+        read_shard_files([shards[0], shards[2]])
+    copy = tmp_path / "copy.pmshard"
+    copy.write_bytes(Path(shards[0]).read_bytes())
+    with pytest.raises(ShardFileError, match="part 1/3 is given twice"):
+        read_shard_files([*shards, str(copy)])
+    other = tmp_path / "other.pmshard"  # a part of another plan: four parts
+    assert main(["shard", "--root", str(org), "--part", "1/4", "-o", str(other), "-j", "1"], quiet()) == 0
+    with pytest.raises(ShardFileError, match="a different number of parts"):
+        read_shard_files([*shards, str(other)])
+    assert main(["merge", shards[0], "--format", "json"], quiet()) == 1  # the CLI: one error line, exit 1
+
+
+def test_shards_of_different_settings_or_engines_are_refused(shards: list[str], org: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    typed = tmp_path / "typed.pmshard"
+    assert main(["shard", "--root", str(org), "--part", "2/3", "-o", str(typed), "-j", "1",
+                 "--pattern-type", "docker"], quiet()) == 0
+    with pytest.raises(ShardFileError, match="different settings"):
+        read_shard_files([shards[0], str(typed), shards[2]])
+    monkeypatch.setattr(shardfile, "engine_version", lambda: "2.0+7.newer")
+    with pytest.raises(ShardFileError, match="built by pattern-miner engine '1"):
+        read_shard_files(shards)
+
+
+def _rewrite(path: str, out: Path, change: object) -> Path:
+    """The shard file with its header changed by ``change(header)`` (arrays as they were)."""
+    header, arrays = unpack(Path(path).read_bytes(), shardfile.MAGIC, max_bytes=1 << 30)
+    header.pop("arrays")
+    change(header)  # type: ignore[operator]
+    out.write_bytes(pack(shardfile.MAGIC, header, arrays))
+    return out
+
+
+def test_a_damaged_or_hostile_shard_file_is_refused_without_unpickling(shards: list[str], tmp_path: Path) -> None:
+    data = Path(shards[0]).read_bytes()
+    cases = {
+        "truncated": data[: len(data) // 2],
+        "pickle": b"\x80\x05\x95" + data,
+        "trailing": data + b"junk",
+        "flipped": data[:40] + bytes([data[40] ^ 0xFF]) + data[41:],
+    }
+    for name, blob in cases.items():
+        (tmp_path / f"{name}.pmshard").write_bytes(blob)
+        with pytest.raises(ShardFileError):
+            read_shard_files([str(tmp_path / f"{name}.pmshard")])
+
+    def bad_span(h: dict) -> None:  # type: ignore[type-arg]
+        h["records"][0]["spans"][0][3] = 10**9
+
+    def bad_tokens(h: dict) -> None:  # type: ignore[type-arg]
+        h["records"][0]["tokens"] += 1
+
+    def bad_type(h: dict) -> None:  # type: ignore[type-arg]
+        h["shards"][0]["repo"] = {"name": 5}
+
+    for i, change in enumerate((bad_span, bad_tokens, bad_type)):
+        with pytest.raises(ShardFileError, match="damaged shard file"):
+            read_shard_files([str(_rewrite(shards[0], tmp_path / f"bad{i}.pmshard", change))])
+
+
+def test_a_decompression_bomb_stops_at_the_limit() -> None:
+    bomb = b"PMSHARD\n" + zlib.compress(struct.pack("<Q", 2) + b"{}" + bytes(50_000_000), 9)
+    assert len(bomb) < 100_000
+    with pytest.raises(PackError, match="over the size limit"):
+        unpack(bomb, b"PMSHARD\n", max_bytes=1_000_000)
+
+
+def test_mine_publishes_from_merged_shards(shards: list[str], org: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    cache = str(tmp_path / "c")
+    assert main(["mine", "--shards", *shards, "--cache-dir", cache, "-j", "1"], quiet()) == 0
+    from_shards = json.loads((tmp_path / "c" / "pattern-miner-report.json").read_text())
+    assert main(["mine", "--root", str(org), "--cache-dir", str(tmp_path / "d"), "-j", "1"], quiet()) == 0
+    scanned = json.loads((tmp_path / "d" / "pattern-miner-report.json").read_text())
+    assert from_shards["patterns"] == scanned["patterns"] and from_shards["issues"] == scanned["issues"]
+    assert main(["mine", "--shards", *shards, "--root", str(org)], quiet()) == 1  # one or the other
+
+
+def test_the_actions_shards_input_is_read_relative_to_the_workspace(tmp_path: Path) -> None:
+    env = {"GITHUB_WORKSPACE": str(tmp_path), "GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/hub",
+           "INPUT_SHARDS": "shards/\n/abs/part-1.pmshard"}
+    assert from_action(env).shards == (str(tmp_path / "shards"), "/abs/part-1.pmshard")

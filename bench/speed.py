@@ -235,13 +235,13 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def measure(cmd: list[str], *, cwd: Path | None = None) -> Measured:
+def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Measured:
     """Run cmd; wall time, the largest process's peak RSS and the sampled peak RSS of the whole tree."""
     peak = 0
     done = threading.Event()
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
 
         def sample() -> None:
             nonlocal peak

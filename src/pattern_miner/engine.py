@@ -7,6 +7,7 @@ own, for shards built elsewhere (one CI job per group of repositories).
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import time
@@ -188,10 +189,34 @@ def match_shards(
         ptype = fragments[group.members[0]].pattern_type
         priority = config.pattern_types[ptype].extraction_priority if ptype in config.pattern_types else "low"
         patterns.append(build_pattern(group, fragments, files, repos, priority))
+    patterns = unique_ids(patterns)
     patterns.sort(key=lambda p: (-p.score, p.id))
     stats = dict(finder.stats)
     stats.update(fragments=len(fragments), pairs=len(pairs), boilerplate_groups=boilerplate)
     return patterns, stats
+
+
+def unique_ids(patterns: list[Pattern]) -> list[Pattern]:
+    """Patterns whose ids collide made distinct. ``patterns.stable_id`` names a pattern by its shared
+    structure, so groups of copies that differ only in values (one Dockerfile copied with three ports:
+    three clone groups) get one id; each of them then gets a suffix from the lines at least half of its
+    own copies share (its values), which is as stable across runs as the id itself."""
+    seen = Counter(p.id for p in patterns)
+    out = []
+    for p in patterns:
+        if seen[p.id] > 1:
+            counts = Counter(line for o in p.occurrences for line in set(o.text.split("\n")))
+            need = max(2, (len(p.occurrences) + 1) // 2)
+            shared = sorted(line for line, n in counts.items() if n >= need) or sorted(counts)
+            suffix = hashlib.blake2b("\n".join(shared).encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
+            p = replace(p, id=f"{p.id}-{suffix}")
+        out.append(p)
+    taken: Counter[str] = Counter()
+    for i, p in enumerate(out):  # the same shared lines too (rare): numbered in the order given
+        taken[p.id] += 1
+        if taken[p.id] > 1:
+            out[i] = replace(p, id=f"{p.id}-{taken[p.id]}")
+    return out
 
 
 def nothing_scanned(failures: Sequence[RepoFailure], shown: int = 3) -> str:

@@ -120,3 +120,46 @@ def test_an_unchanged_github_rescan_parses_nothing_at_one_request_per_repository
         assert len(parses) == n
         assert len(fake.requests) == len(repos)  # the head commit of each: nothing else
         assert patterns(second) == patterns(first)
+
+
+def test_an_unchanged_rescan_does_not_match_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pattern_miner import engine
+
+    matched: list[int] = []
+    real = engine.match_shards
+
+    def counting(shards: Any, *args: Any, **kwargs: Any) -> Any:
+        matched.append(len(shards))
+        return real(shards, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "match_shards", counting)
+    root = write_repos(tmp_path / "org", org_repos(8, seed=2))
+    first = local_scan(root, tmp_path / "cache")
+    second = local_scan(root, tmp_path / "cache")
+    assert len(matched) == 1 and second.patterns == first.patterns  # every field, floats exact
+    entry = next((tmp_path / "cache").rglob("matches/*"))
+    entry.write_bytes(b"PMMATCH\n" + b"\x78\x9c" + b"junk")
+    assert local_scan(root, tmp_path / "cache").patterns == first.patterns and len(matched) == 2
+    assert list((tmp_path / "cache").rglob("matches/*.corrupt-*"))
+    (root / "acme" / "svc-0001" / "README.md").write_text("# renamed\n")  # a file no pattern type reads
+    local_scan(root, tmp_path / "cache")
+    assert len(matched) == 2
+    (root / "acme" / "svc-0001" / "main.py").write_text("def f(x):\n    return x\n")
+    local_scan(root, tmp_path / "cache")
+    assert len(matched) == 3
+
+
+def test_a_match_entry_of_the_wrong_shape_is_a_miss(tmp_path: Path) -> None:
+    from pattern_miner.matchcache import MAGIC, MatchCache
+    from pattern_miner.packing import pack
+
+    cache = MatchCache(tmp_path)
+    root = write_repos(tmp_path / "org", org_repos(6, seed=2))
+    patterns_ = list(local_scan(root, None).patterns)
+    cache.put("k", patterns_, {"fragments": 3})
+    assert cache.get("k") == (patterns_, {"fragments": 3})
+    bad = [p.__dict__ | {"occurrences": [o.__dict__ | {"start_line": "1"} for o in p.occurrences]} for p in patterns_]
+    for header in ({"key": "k", "patterns": bad, "stats": {}}, {"key": "other", "patterns": [], "stats": {}},
+                   {"key": "k", "patterns": [{"id": "x"}], "stats": {}}, {"key": "k", "patterns": [], "stats": {"a": 1.5}}):
+        (tmp_path / "matches" / "k").write_bytes(pack(MAGIC, header, {}))
+        assert cache.get("k") is None

@@ -167,3 +167,33 @@ def test_the_actions_shards_input_is_read_relative_to_the_workspace(tmp_path: Pa
     env = {"GITHUB_WORKSPACE": str(tmp_path), "GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "o/hub",
            "INPUT_SHARDS": "shards/\n/abs/part-1.pmshard"}
     assert from_action(env).shards == (str(tmp_path / "shards"), "/abs/part-1.pmshard")
+
+
+def test_the_matrix_workflow_shards_uploads_and_merges_consistently() -> None:
+    import shlex
+
+    from pattern_miner import __version__
+    from pattern_miner.main import build_parser
+    from tests.test_action_e2e import ROOT, load_yaml
+
+    flow = load_yaml(ROOT / "examples" / "workflows" / "pattern-miner-matrix.yml")
+    parts = int(flow["env"]["PARTS"])
+    shard_job, mine_job = flow["jobs"]["shard"], flow["jobs"]["mine"]
+    assert [int(k) for k in shard_job["strategy"]["matrix"]["part"]] == list(range(1, parts + 1))
+    assert shard_job["container"] == f"ghcr.io/patelmm79/pattern-miner:{__version__}"  # one engine for all jobs
+    [command] = [s["run"] for s in shard_job["steps"] if "run" in s]
+    line = command.replace("${{ matrix.part }}", "2").replace("${{ env.PARTS }}", str(parts))
+    argv = shlex.split(line)
+    assert argv[:2] == ["pattern-miner", "shard"]
+    args = build_parser("shard").parse_args(argv[1:])
+    assert Part.parse(args.part) == Part(2, parts) and args.github and args.output == "part-2.pmshard"
+    [upload] = [s for s in shard_job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"] == "part-${{ matrix.part }}.pmshard"
+    assert mine_job["needs"] == "shard"
+    [download] = [s for s in mine_job["steps"] if s.get("uses", "").startswith("actions/download-artifact@")]
+    prefix = download["with"]["pattern"].rstrip("*")
+    assert upload["with"]["name"].startswith(prefix) and str(download["with"]["merge-multiple"]).lower() == "true"
+    [mine] = [s for s in mine_job["steps"] if "pattern-miner@" in s.get("uses", "")]
+    assert mine["uses"] == f"patelmm79/pattern-miner@v{__version__}"
+    assert mine["with"]["shards"].rstrip("/") == download["with"]["path"]
+    assert "shards" in load_yaml(ROOT / "action.yml")["inputs"]

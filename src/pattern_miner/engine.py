@@ -25,6 +25,7 @@ from pattern_miner.match.cluster import group_pairs
 from pattern_miner.match.confirm import THRESHOLDS, Thresholds
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.match.pairs import PairFinder
+from pattern_miner.matchcache import MatchCache, match_key
 from pattern_miner.model import (
     Pattern,
     RepoFailure,
@@ -245,7 +246,7 @@ def scan(
         config.threshold(pattern_type)  # raises ConfigError naming the known types
     shards = build_shards(source, console=console, jobs=jobs, pattern_type=pattern_type, cache=cache)
     return merge_report(shards, config, failures=source.failures, min_similarity=min_similarity, jobs=jobs,
-                        started=started)
+                        started=started, cache=cache)
 
 
 def merge_shard_files(given: Sequence[str], config: Config, *, min_similarity: float | None = None,
@@ -266,12 +267,21 @@ def merge_report(
     min_similarity: float | None = None,
     jobs: int | None = None,
     started: float | None = None,
+    cache: FingerprintCache | None = None,
 ) -> ScanReport:
-    """The report of a scan from its shards (built here, or by the jobs of a matrix and merged)."""
+    """The report of a scan from its shards (built here, or by the jobs of a matrix and merged); with a
+    ``cache``, the matching of inputs seen before is not done again (``matchcache``)."""
     started = time.monotonic() if started is None else started
     if not shards:
         raise SourceError(nothing_scanned(failures))
-    patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
+    key = match_key(shards, config, min_similarity) if cache is not None else None
+    matches = MatchCache(cache.dir) if cache is not None else None
+    found = matches.get(key) if matches is not None and key else None
+    if found is None:
+        found = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
+        if matches is not None and key:
+            matches.put(key, *found)
+    patterns, match_stats = found
     skips: list[Skip] = [s for shard in shards for s in shard.skips]
     stats = ScanStats(
         repositories=len(shards),

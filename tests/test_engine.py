@@ -31,7 +31,7 @@ from pattern_miner.records import CONFIG_LANGUAGES
 from pattern_miner.report import render
 from pattern_miner.shard import MAX_FILE_TOKENS, build_shard
 from pattern_miner.shardfile import ShardFileError, ShardPlan, read_shard_files, write_shard_file
-from pattern_miner.sources.local import LocalSource, repos_from_paths
+from pattern_miner.sources.local import LocalSource, repos_from_paths, repos_from_root
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "repos"
 
@@ -403,3 +403,17 @@ def test_exact_groups_are_the_fragments_with_identical_streams() -> None:
     expected = sorted(ids for ids in by_stream.values() if len({fragments[i].repo for i in ids}) > 1)
     assert expected  # the demo has exact copies
     assert sorted(exact_groups(files, fragments)) == expected
+
+
+def test_copies_of_one_file_with_different_values_get_distinct_ids(tmp_path: Path) -> None:
+    from tests.corpus import DOCKERFILE
+
+    for i, port in enumerate((8080, 8080, 8080, 8000, 8000, 8000, 5000, 5000, 5000)):
+        (tmp_path / "o" / f"r{i}").mkdir(parents=True)
+        (tmp_path / "o" / f"r{i}" / "Dockerfile").write_text(DOCKERFILE.format(port=port))
+    config = default_config()
+    report = scan(LocalSource(repos_from_root(tmp_path), config), config, jobs=1)
+    ids = [p.id for p in report.patterns]
+    assert len(ids) >= 2 and len(set(ids)) == len(ids)  # one structural id, made distinct by the values
+    assert len({i.rsplit("-", 1)[0] for i in ids}) == 1
+    assert ids == [p.id for p in scan(LocalSource(repos_from_root(tmp_path), config), config, jobs=1).patterns]

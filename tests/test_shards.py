@@ -197,3 +197,31 @@ def test_the_matrix_workflow_shards_uploads_and_merges_consistently() -> None:
     assert mine["uses"] == f"patelmm79/pattern-miner@v{__version__}"
     assert mine["with"]["shards"].rstrip("/") == download["with"]["path"]
     assert "shards" in load_yaml(ROOT / "action.yml")["inputs"]
+
+
+def test_github_parts_merged_are_one_github_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fakes.github import FakeGitHub
+
+    with FakeGitHub() as fake:
+        fake.add_org("acme", members=(fake.login,))
+        for name, files in org_repos(9, seed=11).items():
+            fake.add_repo(name, dict(files))
+        config = tmp_path / "repositories.json"
+        config.write_text(json.dumps({"owners": [{"owner": "acme"}]}))
+        monkeypatch.setenv("GITHUB_TOKEN", fake.token)
+        monkeypatch.setenv("GITHUB_API_URL", fake.url)
+        parts = [str(tmp_path / f"p{k}.pmshard") for k in (1, 2)]
+        for k, path in enumerate(parts, 1):
+            assert main(["shard", "--github", "--config", str(config), "--part", f"{k}/2", "-o", path, "-j", "1",
+                         "--cache-dir", str(tmp_path / f"c{k}")], quiet()) == 0
+        held = [len(read_shard_files_part(p)) for p in parts]
+        assert sum(held) == 9 and min(held) >= 4  # balanced by the listing's sizes
+        merged = report(["merge", *parts, "--config", str(config)], tmp_path, "merged")
+        from pattern_miner.config import load_config
+        from pattern_miner.engine import scan
+        from pattern_miner.sources.github import GitHubSource
+
+        cfg = load_config(str(config))
+        one = scan(GitHubSource(cfg, token=fake.token, base_url=fake.url, paced=False), cfg, jobs=1).to_dict()
+        one["stats"].pop("seconds")
+        assert merged == one and merged["patterns"]

@@ -225,3 +225,10 @@ def test_github_parts_merged_are_one_github_scan(tmp_path: Path, monkeypatch: py
         one = scan(GitHubSource(cfg, token=fake.token, base_url=fake.url, paced=False), cfg, jobs=1).to_dict()
         one["stats"].pop("seconds")
         assert merged == one and merged["patterns"]
+
+
+def test_a_header_nested_too_deep_is_refused() -> None:
+    text = b"[" * 200_000 + b"]" * 200_000
+    blob = b"PMSHARD\n" + zlib.compress(struct.pack("<Q", len(text)) + text)
+    with pytest.raises(PackError, match="not JSON"):
+        unpack(blob, b"PMSHARD\n", max_bytes=1_000_000)

@@ -69,8 +69,8 @@ def unpack(data: bytes, magic: bytes, *, max_bytes: int, what: str = "file") -> 
         raise PackError(f"damaged {what} (its header is cut short)")
     try:
         header = json.loads(bytes(raw[_LENGTH.size:_LENGTH.size + size]).decode("utf-8", "surrogatepass"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise PackError(f"damaged {what} (its header is not JSON: {exc})") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: [[[[...]]]] nested too deep
+        raise PackError(f"damaged {what} (its header is not JSON: {exc!s:.100})") from None
     if not isinstance(header, dict):
         raise PackError(f"damaged {what} (its header is not an object)")
     listed = header.get("arrays")

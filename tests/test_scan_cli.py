@@ -60,7 +60,7 @@ def test_scan_paths_prints_the_table() -> None:
     assert out.startswith("Scanned 5 repositories, ")
     assert "Skipped: 1 empty" in out
     assert "local/checkout-api/deploy.sh" in out and "local/billing-worker/scripts/deploy-gcp.sh" in out
-    assert "  github_actions  " in out and "[github-actions-" in out
+    assert "  ci_workflow  " in out and "[github-actions-" in out  # opportunities, by category
 
 
 def test_scan_root_names_repositories_owner_slash_name(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_markdown_format_and_limit() -> None:
     code, out, _ = cli("scan", "-j1", "--format", "markdown", "--limit", "2", *REPOS)
     assert code == 0 and out.startswith("# Pattern Miner report\n")
     assert out.count("\n## ") == 2
-    assert "| # | Pattern | Type | Similarity | Confidence | Repositories | Lines |" in out
+    assert "| # | Opportunity | Kind | Category | Value | Confidence | Repositories | Lines |" in out
 
 
 def test_table_limit() -> None:

@@ -6,6 +6,7 @@ import io
 import json
 import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -441,3 +442,15 @@ def test_an_archive_that_fails_falls_back_to_blobs(fake: FakeGitHub) -> None:
     [snapshot] = scan(source).values()
     assert len(snapshot.files) == 5 and len(blob_requests(fake)) == 5 and source.failures == []
     assert "the archive could not be read" in err.getvalue()
+
+
+def test_activity_pushed_at_is_the_head_commits_time_and_archived_comes_from_the_metadata(fake: FakeGitHub) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    fake.add_repo("acme/api", {"deploy.sh": DEPLOY})
+    fake.add_repo("acme/old", {"deploy.sh": DEPLOY}, archived=True)
+    listed = scan(make_source(fake, Config(owners=(OwnerSpec("acme", include_archived=True),))))
+    named = scan(make_source(fake, explicit("acme/api", "acme/old")))
+    for found in (listed, named):
+        assert found["acme/old"].info.archived is True and found["acme/api"].info.archived is False
+        pushed = found["acme/api"].info.pushed_at
+        assert pushed is not None and before <= pushed <= datetime.now(UTC)

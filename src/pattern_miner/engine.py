@@ -36,6 +36,8 @@ from pattern_miner.model import (
     Source,
     SourceFile,
 )
+from pattern_miner.opportunities import find_opportunities
+from pattern_miner.opportunities.inventory import entries
 from pattern_miner.patterns import build_pattern
 from pattern_miner.records import FileRecord, Shard
 from pattern_miner.shard import build_shard
@@ -283,6 +285,9 @@ def merge_report(
             matches.put(key, *found)
     patterns, match_stats = found
     skips: list[Skip] = [s for shard in shards for s in shard.skips]
+    repositories = tuple(s.repo for s in shards)
+    inventory = entries(shards)
+    opportunities = find_opportunities(patterns, repositories, inventory)
     stats = ScanStats(
         repositories=len(shards),
         files_scanned=sum(len(s.files) for s in shards),
@@ -294,8 +299,10 @@ def merge_report(
     )
     return ScanReport(
         patterns=tuple(patterns),
-        repositories=tuple(s.repo for s in shards),
+        repositories=repositories,
         failures=tuple(failures),
         skips=tuple(skips),
         stats=stats,
+        opportunities=opportunities,
+        inventory=inventory,
     )

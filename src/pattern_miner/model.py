@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 CONFIDENCE_LEVELS = ("High", "Medium", "Low")
@@ -45,6 +46,8 @@ class RepoInfo:
     default_branch: str | None = None
     scan_patterns: tuple[str, ...] = ()  # pattern types to scan (empty: all)
     stale: bool = False  # could not be read this run: its last good scan stands in (see RepoFailure.stale)
+    pushed_at: datetime | None = None  # last commit (git: HEAD's committer time; GitHub: the default branch's)
+    archived: bool = False  # GitHub: the repository is archived (read-only)
 
     def file_url(self, path: str, start_line: int | None = None, end_line: int | None = None) -> str | None:
         """A link to ``path`` at the scanned commit, with a line anchor."""
@@ -66,6 +69,8 @@ class RepoInfo:
             "html_url": self.html_url,
             "default_branch": self.default_branch,
             "stale": self.stale,
+            "pushed_at": self.pushed_at.isoformat() if self.pushed_at else None,
+            "archived": self.archived,
         }
 
 
@@ -210,7 +215,7 @@ class Opportunity:
     title: str
     repos: tuple[str, ...]  # sorted
     patterns: tuple[Pattern, ...]  # its components (the clone groups one extraction removes); none for semantic
-    occurrences: tuple[Occurrence, ...]  # one per copy or variant (a family: none; see ``shared``)
+    occurrences: tuple[Occurrence, ...]  # one per copy or variant (a family: its shared files; a region: one per side)
     value: float  # rank key: what extracting it saves, adjusted (see opportunities.value); higher first
     confidence: str  # High | Medium | Low
     rank: int = 0  # 1-based position in the report
@@ -240,6 +245,20 @@ class Opportunity:
             "shared": [{"path": path, "state": state} for path, state in self.shared],
             "content_hash": self.content_hash,
         }
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One scanned file as the opportunities step sees it: enough to tell a near-fork (same paths, same or
+    edited content) without its tokens. ``sketch``: the smallest distinct shingle hashes of its normalized
+    tokens (a bottom-k MinHash sketch), so two versions of a file compare without their text."""
+
+    repo: str
+    path: str
+    lines: int
+    digest: str  # of the exact text
+    sketch: bytes = b""  # int64 hashes, ascending (bytes: a few hundred per file, for a large organisation's many)
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -275,21 +294,29 @@ class ScanReport:
     stats: ScanStats = field(default_factory=ScanStats)
 
     opportunities: tuple[Opportunity, ...] = ()  # ranked, best first (see pattern_miner.opportunities)
+    inventory: tuple[FileEntry, ...] = ()  # every scanned file, for the opportunities step (not in to_dict)
 
     @property
     def actionable(self) -> tuple[Pattern, ...]:
         """The patterns worth acting on: not Low-confidence matches."""
         return tuple(p for p in self.patterns if p.is_actionable)
 
+    @property
+    def opportunity_count(self) -> int:
+        """How many opportunities: a report built without the opportunities step (by hand, or by an older
+        version) counts each actionable pattern as one, as reports did before opportunities."""
+        return len(self.opportunities) if self.opportunities or not self.actionable else len(self.actionable)
+
     def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
         return {
             "tool": "pattern-miner",
             "repositories_scanned": len(self.repositories),
             "patterns_found": len(self.patterns),
-            "extraction_opportunities": len(self.actionable),
+            "extraction_opportunities": self.opportunity_count,
             "stats": self.stats.to_dict(),
             "repositories": [r.to_dict() for r in self.repositories],
             "failures": [{"repo": f.repo, "reason": f.reason, "stale": f.stale} for f in self.failures],
             "skipped": [{"repo": s.repo, "path": s.path, "reason": s.reason} for s in self.skips],
+            "opportunities": [o.to_dict(with_text=with_text) for o in self.opportunities],
             "patterns": [p.to_dict(with_text=with_text) for p in self.patterns],
         }

@@ -6,12 +6,14 @@ import json
 from typing import Any
 
 from pattern_miner import __version__
-from pattern_miner.model import Pattern, ScanReport
+from pattern_miner.model import Opportunity, Pattern, ScanReport
 from pattern_miner.render.markdown import link_target, md_name, visible
 
 FORMATS = ("table", "json", "markdown", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"High": "warning", "Medium": "note", "Low": "note"}
+SHOWN_COMPONENTS = 12  # of a family's or a library's components, listed under it in the table and Markdown
+SHOWN_SHARED = 40  # rows of a family's shared/diverged table in Markdown
 
 def render(report: ScanReport, fmt: str, *, with_text: bool = False, limit: int | None = None) -> str:
     if fmt == "json":
@@ -42,7 +44,9 @@ def table(report: ScanReport, *, limit: int | None = None) -> str:
     if not report.patterns:
         lines.append("No patterns copied across repositories were found.")
         return "\n".join(lines) + "\n"
-    lines.append(f"{len(report.patterns)} patterns, {len(report.actionable)} extraction opportunities:\n")
+    lines.append(f"{len(report.patterns)} patterns, {report.opportunity_count} extraction opportunities:\n")
+    if report.opportunities:
+        return "\n".join(lines + _opportunity_table(report.opportunities, limit)) + "\n"
     header = f"{'#':>3}  {'confidence':10}  {'similar':>7}  {'repos':>5}  {'lines':>5}  {'type':15}  pattern"
     lines.append(header)
     lines.append("-" * len(header))
@@ -57,14 +61,72 @@ def table(report: ScanReport, *, limit: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _opportunity_table(opportunities: tuple[Opportunity, ...], limit: int | None) -> list[str]:
+    header = (f"{'#':>3}  {'kind':8}  {'category':14}  {'value':>8}  {'confidence':10}  {'repos':>5}  {'lines':>6}  "
+              "opportunity")
+    lines = [header, "-" * len(header)]
+    shown = opportunities[:limit] if limit else opportunities
+    for o in shown:
+        lines.append(f"{o.rank:>3}  {o.kind:8}  {o.category:14}  {o.value:>8.1f}  {o.confidence:10}  "
+                     f"{len(o.repos):>5}  {o.lines:>6}  {visible(o.title)}  [{o.id}]")
+        if o.kind == "single":
+            lines.extend(f"{'':>8}{visible(_location(c))}" for c in o.occurrences)
+            continue
+        lines.append(f"{'':>8}{visible(o.summary)}")
+        for p in o.patterns[:SHOWN_COMPONENTS]:
+            lines.append(f"{'':>8}- {visible(p.title)}  [{p.id}]  {len(p.occurrences)} copies, {p.lines} lines")
+            lines.extend(f"{'':>12}{visible(_location(c))}" for c in p.occurrences)
+        if len(o.patterns) > SHOWN_COMPONENTS:
+            lines.append(f"{'':>8}... and {len(o.patterns) - SHOWN_COMPONENTS} more components")
+    if limit and len(opportunities) > limit:
+        lines.append(f"... and {len(opportunities) - limit} more (use --format json for all)")
+    return lines
+
+
+def _opportunity_markdown(opportunities: tuple[Opportunity, ...], limit: int | None) -> list[str]:
+    out = ["| # | Opportunity | Kind | Category | Value | Confidence | Repositories | Lines |",
+           "|---|---|---|---|---|---|---|---|"]
+    shown = opportunities[:limit] if limit else opportunities
+    for o in shown:
+        out.append(f"| {o.rank} | {md_name(o.title)} | {o.kind} | {o.category} | {o.value:.1f} | {o.confidence} "
+                   f"| {len(o.repos)} | {o.lines} |")
+    for o in shown:
+        out.append(f"\n## {o.rank}. {md_name(o.title)}\n")
+        out.append(f"`{o.id}` · {o.kind} · {o.category} · value {o.value:.1f} ({o.confidence})\n")
+        out.append(md_name(o.summary) + "\n")
+        if o.kind == "single":
+            out.extend(_md_location(c) for c in o.occurrences)
+            continue
+        if o.shared:
+            out.append("| Path | State |")
+            out.append("|---|---|")
+            out.extend(f"| {md_name(path)} | {md_name(state)} |" for path, state in o.shared[:SHOWN_SHARED])
+            if len(o.shared) > SHOWN_SHARED:
+                out.append(f"\n... and {len(o.shared) - SHOWN_SHARED} more files")
+            out.append("")
+        for p in o.patterns[:SHOWN_COMPONENTS]:
+            out.append(f"- {md_name(p.title)} (`{p.id}`, {p.similarity:.0%} similar, {p.lines} lines)")
+            out.extend("  " + _md_location(c) for c in p.occurrences)
+        if len(o.patterns) > SHOWN_COMPONENTS:
+            out.append(f"- ... and {len(o.patterns) - SHOWN_COMPONENTS} more components")
+    return out
+
+
+def _md_location(o: Any) -> str:
+    label = md_name(_location(o))
+    return f"- [{label}]({link_target(o.url)})" if o.url else f"- {label}"
+
+
 def markdown(report: ScanReport, *, limit: int | None = None) -> str:
     s = report.stats
     out = [
         "# Pattern Miner report\n",
         f"{s.repositories} repositories, {s.files_scanned} files, {s.lines_scanned} lines scanned; "
-        f"**{len(report.patterns)} patterns**, **{len(report.actionable)} extraction opportunities**.\n",
+        f"**{len(report.patterns)} patterns**, **{report.opportunity_count} extraction opportunities**.\n",
     ]
-    if report.patterns:
+    if report.opportunities:
+        out.extend(_opportunity_markdown(report.opportunities, limit))
+    elif report.patterns:
         out.append("| # | Pattern | Type | Similarity | Confidence | Repositories | Lines |")
         out.append("|---|---|---|---|---|---|---|")
         shown = report.patterns[:limit] if limit else report.patterns
@@ -74,9 +136,7 @@ def markdown(report: ScanReport, *, limit: int | None = None) -> str:
         for rank, p in enumerate(shown, 1):
             out.append(f"\n## {rank}. {md_name(p.title)}\n")
             out.append(f"`{p.id}` · {p.kind} · {p.language} · similarity {p.similarity:.0%} ({p.confidence})\n")
-            for o in p.occurrences:
-                label = md_name(_location(o))
-                out.append(f"- [{label}]({link_target(o.url)})" if o.url else f"- {label}")
+            out.extend(_md_location(o) for o in p.occurrences)
     if report.failures:
         out.append("\n## Repositories that failed\n")
         out.extend(f"- {md_name(f.repo)}: {md_name(f.reason)}" for f in report.failures)
@@ -84,7 +144,8 @@ def markdown(report: ScanReport, *, limit: int | None = None) -> str:
 
 
 def sarif(report: ScanReport) -> dict[str, Any]:
-    """SARIF 2.1.0: one result per pattern, at its first copy, the other copies as related locations.
+    """SARIF 2.1.0: one result per pattern, at its first copy, the other copies as related locations; in
+    the order of the opportunities the patterns are components of, each result naming its opportunity.
 
     Paths are relative to their repository; each repository is a ``uriBaseId`` resolved in
     ``originalUriBaseIds`` (its web URL at the scanned commit when known)."""
@@ -108,7 +169,7 @@ def sarif(report: ScanReport) -> dict[str, Any]:
             "tool": {"driver": {"name": "pattern-miner", "version": __version__,
                                 "informationUri": "https://github.com/patelmm79/pattern-miner", "rules": rules}},
             "originalUriBaseIds": bases,
-            "results": [_result(p) for p in report.patterns],
+            "results": _results(report),
         }],
     }
 
@@ -122,6 +183,25 @@ def _physical(o: Any) -> dict[str, Any]:
         "artifactLocation": {"uri": o.path, "uriBaseId": _base_id(o.repo)},
         "region": {"startLine": o.start_line, "endLine": o.end_line},
     }}
+
+
+def _results(report: ScanReport) -> list[dict[str, Any]]:
+    owner: dict[str, Opportunity] = {}
+    for o in report.opportunities:
+        for p in o.patterns:
+            owner.setdefault(p.id, o)
+    order = {o.id: o.rank for o in report.opportunities}
+    patterns = sorted(report.patterns, key=lambda p: order.get(owner[p.id].id, 0) if p.id in owner else len(order) + 1)
+    out = []
+    for p in patterns:
+        result = _result(p)
+        if p.id in owner:
+            o = owner[p.id]
+            result["partialFingerprints"]["patternMinerOpportunity/v1"] = o.id
+            result["properties"]["opportunity"] = {"id": o.id, "rank": o.rank, "kind": o.kind,
+                                                   "category": o.category, "title": o.title}
+        out.append(result)
+    return out
 
 
 def _result(p: Pattern) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import glob
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,13 @@ def _repo(raw: Any) -> RepoInfo:
     patterns = raw.get("scan_patterns", [])
     if not (isinstance(patterns, list) and all(isinstance(p, str) for p in patterns)):
         raise PackError(f"repository {raw['name']!r:.80} has malformed scan patterns")
+    pushed = raw.get("pushed_at")
+    try:
+        pushed_at = datetime.fromisoformat(pushed) if pushed is not None else None
+    except (TypeError, ValueError):
+        raise PackError(f"repository {raw['name']!r:.80} has a malformed pushed_at") from None
     return RepoInfo(raw["name"], text["commit"], raw.get("private") is True, text["html_url"], text["default_branch"],
-                    tuple(patterns), raw.get("stale") is True)
+                    tuple(patterns), raw.get("stale") is True, pushed_at, raw.get("archived") is True)
 
 
 def write_shard_file(path: Path, shards: Sequence[Shard], failures: Sequence[RepoFailure], plan: ShardPlan) -> int:

@@ -75,8 +75,8 @@ def scrub(text: str, names: dict[str, str]) -> str:
 
 
 def redact_report(data: dict[str, Any], names: PrivateNames) -> dict[str, Any]:
-    """The JSON report as a public artifact: private copies keep their place in a pattern (a count
-    says there were some) but lose their repository, path, link and text; private repositories,
+    """The JSON report as a public artifact: private copies keep their place in a pattern or an opportunity
+    (a count says there were some) but lose their repository, path, link and text; private repositories,
     their failures, skips and history keys are left out; whatever text is left is scrubbed."""
     if not names:
         return data
@@ -94,6 +94,14 @@ def redact_report(data: dict[str, Any], names: PrivateNames) -> dict[str, Any]:
         patterns.append({**p, "occurrences": occs, "repos": repos,
                          "private_repos": len(p.get("repos", [])) - len(repos)})
     out["patterns"] = patterns
+    opportunities = []
+    for o in data.get("opportunities", []):
+        repos = [r for r in o.get("repos", []) if r not in names.repos]
+        hidden = len(o.get("repos", [])) - len(repos)
+        shared = [] if hidden else o.get("shared", [])  # a family's file list names a private repository's files
+        opportunities.append({**o, "occurrences": [occurrence(c) for c in o.get("occurrences", [])], "repos": repos,
+                              "private_repos": hidden, "shared": shared})
+    out["opportunities"] = opportunities
     out["repositories"] = [r for r in data.get("repositories", []) if r.get("name") not in names.repos]
     out["private_repositories"] = len(data.get("repositories", [])) - len(out["repositories"])
     out["failures"] = [f for f in data.get("failures", []) if f.get("repo") not in names.repos]

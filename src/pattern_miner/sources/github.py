@@ -1,10 +1,9 @@
 """The GitHub source: repositories read through the REST API with PyGithub, one tree per repository.
 
-Per repository: metadata (from the owner listing, the cache, or ``GET /repos/{o}/{r}``) -> the head
-commit of the default branch (``GET .../branches/{b}``) -> ONE recursive git tree -> blobs only for the
-paths the config wants, fetched concurrently and stored in a content-addressed cache. A repository whose
-head commit is unchanged since the cached scan costs exactly one request (the branch lookup).
-
+Per repository: metadata (from the owner listing, the cache, or ``GET /repos/{o}/{r}``) -> the head commit
+of the default branch (``GET .../branches/{b}``; its time is the repository's ``pushed_at``) -> ONE recursive
+git tree -> blobs only for the paths the config wants, fetched concurrently and stored in a content-addressed
+cache. A repository whose head commit is unchanged since the cached scan costs one request (the branch).
 The client and its retry policy are ``github_api``'s: a wait longer than ``max_wait`` fails that
 repository instead of stalling the run.
 
@@ -24,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,6 +65,7 @@ class _Meta:
     private: bool
     html_url: str | None
     default_branch: str
+    archived: bool = False
     size: int | None = None  # KB, as GitHub lists it: balances the parts of a sharded run
 
 
@@ -83,9 +84,7 @@ class GitHubSource:
                  repos: Sequence[str] | None = None, max_workers: int = 8, github: Github | None = None,
                  sleep: Callable[[float], None] = time.sleep, max_wait: float = DEFAULT_MAX_WAIT,
                  paced: bool | None = None) -> None:
-        self.config = config
-        self.token = token
-        self.console = console
+        self.config, self.token, self.console, self.base_url = config, token, console, base_url
         self.repos = tuple(repos or ())
         self.max_workers = max(1, max_workers)
         self.max_wait = max_wait
@@ -97,7 +96,6 @@ class GitHubSource:
         self._lock = threading.Lock()
         self._viewer: str | None = None
         self._reached = False  # some repository or owner was read: the API is there
-        self.base_url = base_url
         self.narrow: Callable[[list[_Target]], list[_Target]] | None = None  # a sharded run's part of them
 
     @property
@@ -242,7 +240,7 @@ class GitHubSource:
             head = self._head(repo, meta.default_branch)
         if head is None:
             raise _Failed(f"default branch {meta.default_branch!r} not found (empty repository?)")
-        commit, tree = head
+        commit, tree, pushed_at = head
         if cached and cached.commit == commit and cached.tree == tree and cached.verified():
             entries = cached.entries
         else:
@@ -252,7 +250,8 @@ class GitHubSource:
         contents = self._contents(repo, commit, listing)
         if self.cache:
             self._keep(self.cache.put_repo, record)
-        info = RepoInfo(meta.name, commit, meta.private, meta.html_url, meta.default_branch, target.scan_patterns)
+        info = RepoInfo(meta.name, commit, meta.private, meta.html_url, meta.default_branch, target.scan_patterns,
+                        pushed_at=pushed_at, archived=meta.archived)
         return self._assemble(info, listing, tree_skips, contents)
 
     def _last_good(self, target: _Target) -> RepoSnapshot | None:
@@ -286,13 +285,15 @@ class GitHubSource:
                 files.append(SourceFile(item.path, data, sha=item.sha, pattern_types=item.types))
         return RepoSnapshot(info, files, skips)
 
-    def _head(self, repo: Repository, branch: str) -> tuple[str, str] | None:
-        """The head commit of ``branch`` and that commit's root tree (one request)."""
+    def _head(self, repo: Repository, branch: str) -> tuple[str, str, datetime | None] | None:
+        """The head commit of ``branch``, that commit's root tree and its committer's time (one request)."""
         try:
             found = self._call(repo.get_branch, branch)
         except UnknownObjectException:
             return None
-        return _sha(found.commit.sha, "branch commit sha"), _sha(found.commit.commit.tree.sha, "commit tree sha")
+        when = found.commit.commit.committer.date if found.commit.commit.committer else None
+        return (_sha(found.commit.sha, "branch commit sha"), _sha(found.commit.commit.tree.sha, "commit tree sha"),
+                when if isinstance(when, datetime) else None)
 
     def _tree(self, repo: Repository, commit: str, tree_sha: str) -> tuple[TreeEntry, ...]:
         """Every file of the commit's tree (one recursive tree request)."""
@@ -337,10 +338,9 @@ class GitHubSource:
         still missing (the archive may differ from git: LFS, export attributes) blob by blob."""
         contents: dict[str, bytes] = {}
         for item in listing:
-            if item.sha not in contents and self.cache is not None:
-                data = self.cache.get_blob(item.sha)
-                if data is not None:
-                    contents[item.sha] = data
+            if item.sha not in contents and self.cache is not None and \
+                    (data := self.cache.get_blob(item.sha)) is not None:
+                contents[item.sha] = data
         missing = sorted({item.sha for item in listing} - contents.keys())
         if len(missing) > BLOBS_AT_MOST:
             wanted = {item.path: item.sha for item in listing if item.sha in set(missing)}
@@ -381,10 +381,10 @@ class GitHubSource:
 
 
 def _meta(repo: Repository) -> _Meta:
-    name = _text(repo.full_name, "full_name")
-    html_url = repo.html_url
-    return _Meta(name, bool(repo.private), html_url if isinstance(html_url, str) else None,
-                 _text(repo.default_branch, "default_branch"), repo.size if isinstance(repo.size, int) else None)
+    return _Meta(_text(repo.full_name, "full_name"), bool(repo.private),
+                 repo.html_url if isinstance(repo.html_url, str) else None,
+                 _text(repo.default_branch, "default_branch"), repo.archived is True,
+                 repo.size if isinstance(repo.size, int) else None)
 
 
 def _text(value: Any, what: str) -> str:

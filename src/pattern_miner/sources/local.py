@@ -22,6 +22,7 @@ from pattern_miner.console import Console
 from pattern_miner.errors import SourceError
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
 from pattern_miner.sources.blobcache import git_blob_sha
+from pattern_miner.sources.gitdates import last_commit_time
 
 # Directories that never hold the repository's own code: VCS data, dependencies, caches.
 ALWAYS_SKIPPED_DIRS = frozenset(
@@ -317,10 +318,10 @@ class LocalSource:
             scan = tuple(self.scan_patterns_by_repo.get(name, ()))
         else:
             scan = self.config.scan_patterns_for(name)
-        info = RepoInfo(name=name, commit=git.commit, html_url=html_url, default_branch=git.branch,
-                        scan_patterns=scan)
-        snap = RepoSnapshot(info=info, files=())
         dirs = _git_dirs(path)
+        info = RepoInfo(name=name, commit=git.commit, html_url=html_url, default_branch=git.branch,
+                        scan_patterns=scan, pushed_at=last_commit_time(path, dirs[1] if dirs else None, git.commit))
+        snap = RepoSnapshot(info=info, files=())
         ignores = _Ignores().with_spec("", _read_ignore_file(dirs[1] / "info" / "exclude") if dirs else None)
         snap.files = self._walk(path, "", ignores, name, scan, snap.skips)
         return snap

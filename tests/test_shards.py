@@ -153,7 +153,8 @@ def test_a_decompression_bomb_stops_at_the_limit() -> None:
 
 
 def test_mine_publishes_from_merged_shards(shards: list[str], org: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no config/repositories.json here: the built-in config, as the shard jobs had
     cache = str(tmp_path / "c")
     assert main(["mine", "--shards", *shards, "--cache-dir", cache, "-j", "1"], quiet()) == 0
     from_shards = json.loads((tmp_path / "c" / "pattern-miner-report.json").read_text())
@@ -161,6 +162,14 @@ def test_mine_publishes_from_merged_shards(shards: list[str], org: Path, tmp_pat
     scanned = json.loads((tmp_path / "d" / "pattern-miner-report.json").read_text())
     assert from_shards["patterns"] == scanned["patterns"] and from_shards["issues"] == scanned["issues"]
     assert main(["mine", "--shards", *shards, "--root", str(org)], quiet()) == 1  # one or the other
+
+
+def test_a_merge_must_read_the_config_the_shards_were_built_with(shards: list[str], tmp_path: Path) -> None:
+    config = tmp_path / "repositories.json"
+    config.write_text(json.dumps({"repositories": []}))
+    with pytest.raises(ShardFileError, match="the shards were built with the built-in config"):
+        shardfile.check_config(read_shard_files(shards), str(config))
+    assert main(["merge", *shards, "--config", str(config), "--format", "json"], quiet()) == 1
 
 
 def test_the_actions_shards_input_is_read_relative_to_the_workspace(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ from pattern_miner.opportunities.inventory import entries
 from pattern_miner.patterns import build_pattern
 from pattern_miner.records import FileRecord, Shard
 from pattern_miner.shard import build_shard
-from pattern_miner.shardfile import read_shard_files
+from pattern_miner.shardfile import check_config, read_shard_files
 from pattern_miner.workers import die_with_parent
 
 BATCH_BYTES = 1_000_000  # bytes of files sent to a worker at a time: enough to amortize the hand-off
@@ -251,12 +251,13 @@ def scan(
                         started=started, cache=cache)
 
 
-def merge_shard_files(given: Sequence[str], config: Config, *, min_similarity: float | None = None,
-                      jobs: int | None = None) -> ScanReport:
+def merge_shard_files(given: Sequence[str], config: Config, *, config_path: str | None = None,
+                      min_similarity: float | None = None, jobs: int | None = None) -> ScanReport:
     """The report of a sharded run: its shard files (``shardfile``: every part, checked to belong
-    together) merged, matched and ranked as one scan of all the repositories would be."""
+    together and to ``config_path``'s config) merged, matched and ranked as one scan of them all would be."""
     started = time.monotonic()
     found = read_shard_files(given)
+    check_config(found, config_path)
     return merge_report(found.shards, config, failures=found.failures, min_similarity=min_similarity, jobs=jobs,
                         started=started)
 

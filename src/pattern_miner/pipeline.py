@@ -99,8 +99,8 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
 
     if settings.shards:  # a sharded run: the matrix's jobs scanned, this one merges
         with console.stage("Merging the shards"):
-            report = merge_shard_files(settings.shards, clients.config, min_similarity=settings.min_similarity,
-                                       jobs=settings.jobs)
+            report = merge_shard_files(settings.shards, clients.config, config_path=settings.config_path,
+                                       min_similarity=settings.min_similarity, jobs=settings.jobs)
     else:
         with console.stage("Scanning the repositories"):
             report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,

@@ -11,6 +11,7 @@ twice); any mismatch is one ``ShardFileError`` that says what differs and what t
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,6 +55,24 @@ class ShardSet:
     shards: list[Shard]
     failures: list[RepoFailure]
     plan: ShardPlan | None
+
+
+def config_digest(config_path: str | None) -> str:
+    """The config a run reads, as shard files record it: its bytes' digest, or "built-in"."""
+    if not config_path:
+        return "built-in"
+    try:
+        return hashlib.sha256(Path(config_path).read_bytes()).hexdigest()[:16]
+    except OSError as exc:
+        raise UsageError(f"cannot read {config_path}: {exc.strerror or exc}") from None
+
+
+def check_config(found: ShardSet, config_path: str | None) -> None:
+    """The merge must read the config the shard jobs read (its thresholds and pattern types decide the report)."""
+    wanted = dict(found.plan.settings).get("config") if found.plan else None
+    if wanted is not None and wanted != config_digest(config_path):
+        raise ShardFileError(f"the shards were built with {'the built-in config' if wanted == 'built-in' else 'another config'} "
+                             f"than this merge's ({config_path or 'built-in'}): merge with the config the shard jobs used")
 
 
 def _repo_json(info: RepoInfo) -> dict[str, Any]:

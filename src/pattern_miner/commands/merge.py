@@ -23,5 +23,6 @@ def run(args: argparse.Namespace, console: Console) -> int:
     check_report_arguments(args, console)
     settings = from_cli(args, source="local")
     config = load_config(settings.config_path, console) if settings.config_path else default_config()
-    report = merge_shard_files(args.files, config, min_similarity=settings.min_similarity, jobs=settings.jobs)
+    report = merge_shard_files(args.files, config, config_path=settings.config_path,
+                               min_similarity=settings.min_similarity, jobs=settings.jobs)
     return write_report(report, args, console)

@@ -5,7 +5,6 @@ plan in every job: ``partition``) is read and fingerprinted into a shard file (`
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from pattern_miner.errors import UsageError
 from pattern_miner.fpcache import FINGERPRINTS, FingerprintCache
 from pattern_miner.partition import Part, Slicer, directory_size
 from pattern_miner.settings import DEFAULT_CONFIG, Settings, add_cli_options, from_cli
-from pattern_miner.shardfile import SUFFIX, ShardPlan, write_shard_file
+from pattern_miner.shardfile import SUFFIX, ShardPlan, config_digest, write_shard_file
 from pattern_miner.sources.local import ALWAYS_SKIPPED_DIRS, LocalSource
 from pattern_miner.wiring import connect
 
@@ -32,13 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def plan_settings(settings: Settings) -> tuple[tuple[str, str], ...]:
     """What decides which files a job reads, and how: every part must agree on it."""
-    config = "built-in"
-    if settings.config_path:
-        try:
-            config = hashlib.sha256(Path(settings.config_path).read_bytes()).hexdigest()[:16]
-        except OSError as exc:
-            raise UsageError(f"cannot read {settings.config_path}: {exc.strerror or exc}") from None
-    return (("config", config), ("pattern_type", settings.pattern_type or ""))
+    return (("config", config_digest(settings.config_path)), ("pattern_type", settings.pattern_type or ""))
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -47,7 +40,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.quiet = True
     if args.github and (args.local_paths or args.local_root):
         raise UsageError("shard either GitHub (--github) or local paths, not both")
-    config = args.config_path or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
+    # as `scan` (local) and `mine --github` read it: merged, the parts give what they would
+    config = args.config_path or (DEFAULT_CONFIG if args.github and Path(DEFAULT_CONFIG).is_file() else None)
     if args.github and not config:
         raise UsageError("--github needs a config file listing the repositories (--config)")
     settings = from_cli(args, config_path=config, source="github" if args.github else "local")

@@ -55,7 +55,6 @@ class FingerprintCache:
         self.dir = self.root / _SAFE.sub("_", self.engine)
         self.writable = True
         self._pruned = False
-        self.hits = 0
 
     @staticmethod
     def key(path: str, data: bytes, sha: str | None) -> str:
@@ -81,7 +80,6 @@ class FingerprintCache:
             if skip is not None:
                 if not isinstance(skip, str):
                     raise PackError("malformed skip")
-                self.hits += 1
                 return Hit(skip=skip)
             (record,) = read_records([header.get("record")], arrays, text=[text])
         except (PackError, ValueError) as exc:
@@ -89,7 +87,6 @@ class FingerprintCache:
                 move_aside(entry, f"is not a fingerprint cache entry ({exc})")
             return None
         record.path, record.pattern_types, record.sha = path, pattern_types, sha
-        self.hits += 1
         return Hit(record=record)
 
     def put(self, path: str, data: bytes, sha: str | None, outcome: FileRecord | str) -> None:

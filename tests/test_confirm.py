@@ -98,10 +98,19 @@ def test_configuration_needs_rare_content_and_kept_lines_to_be_strong() -> None:
     strong = confirm(a, b, Fixed(structure=0.75 - t.rare_strong_slack, rare=t.rare_strong, lines=t.lines_strong))
     assert strong == ClonePair(0, 1, 0.75 - t.rare_strong_slack, t.rare_strong, strong=True)
     assert confirm(a, b, Fixed(structure=0.75 - t.rare_strong_slack - 0.01)) == "rejected_similarity"
-    # little rare content: rejected before the lines are compared
-    measures = Fixed(structure=0.9, rare=t.rare_weak - 0.01)
+    # almost no rare content: rejected before the lines are compared
+    measures = Fixed(structure=0.9, rare=t.rare_lines_alone - 0.01)
     assert confirm(a, b, measures) == "rejected_rare"
     assert measures.asked == ["structure", "rare"]
+    # little rare content (every distinctive value changed): only most of the lines kept, in order, make it weak
+    measures = Fixed(structure=0.9, rare=t.rare_weak - 0.01, lines=t.lines_alone - 0.01)
+    assert confirm(a, b, measures) == "rejected_rare"
+    assert measures.asked == ["structure", "rare", "kept_lines"]
+    assert confirm(a, b, Fixed(structure=0.9, rare=t.rare_lines_alone, lines=t.lines_alone)) == ClonePair(
+        0, 1, 0.9, t.rare_lines_alone, strong=False)
+    # ... for whole files only: a job with its values changed is a convention
+    ja, jb = frag(0, kind="job", language="yaml", threshold=0.75), frag(1, kind="job", language="yaml", threshold=0.75)
+    assert confirm(ja, jb, Fixed(structure=0.9, rare=t.rare_weak - 0.01, lines=1.0)) == "rejected_rare"
     # rare content but no kept line: files that share a vocabulary, not text
     assert confirm(a, b, Fixed(structure=0.9, rare=0.9, lines=t.lines_strong - 0.01)) == "rejected_rare"
 
@@ -112,8 +121,12 @@ def test_a_borderline_pair_of_whole_files_is_weak_and_a_unit_needs_more() -> Non
     weak = confirm(a, b, Fixed(structure=0.8, rare=t.rare_weak, lines=t.lines_weak))
     assert weak == ClonePair(0, 1, 0.8, t.rare_weak, strong=False)
     assert confirm(a, b, Fixed(structure=0.8, rare=t.rare_weak, lines=t.lines_weak - 0.01)) == "rejected_rare"
-    # a weak pair must reach the type's own threshold, not the slack below it
-    assert confirm(a, b, Fixed(structure=0.74, rare=t.rare_weak, lines=0.9)) == "rejected_rare"
+    # a weak pair must reach the type's own threshold, not the slack below it, unless it kept most lines
+    assert confirm(a, b, Fixed(structure=0.74, rare=t.rare_weak, lines=t.lines_alone - 0.01)) == "rejected_rare"
+    assert confirm(a, b, Fixed(structure=0.74, rare=t.rare_weak, lines=t.lines_alone)) == ClonePair(
+        0, 1, 0.74, t.rare_weak, strong=False)
+    assert confirm(a, b, Fixed(structure=0.75 - t.rare_strong_slack - 0.01, rare=t.rare_weak, lines=1.0)) == \
+        "rejected_similarity"
     # jobs, steps, blocks: only plenty of rare content counts, and never weakly
     ja, jb = frag(0, kind="job", language="yaml", threshold=0.75), frag(1, kind="job", language="yaml", threshold=0.75)
     assert confirm(ja, jb, Fixed(structure=0.9, rare=t.rare_strong, lines=0.9)) == "rejected_rare"

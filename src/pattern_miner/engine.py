@@ -21,10 +21,12 @@ from pattern_miner.config import Config
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError
 from pattern_miner.fpcache import FingerprintCache
-from pattern_miner.match.cluster import group_pairs
+from pattern_miner.match.accounting import suppressed
+from pattern_miner.match.cluster import grouping
 from pattern_miner.match.confirm import THRESHOLDS, Thresholds
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.match.pairs import PairFinder
+from pattern_miner.match.regions import find_regions
 from pattern_miner.matchcache import MatchCache, match_key
 from pattern_miner.model import (
     Pattern,
@@ -38,12 +40,13 @@ from pattern_miner.model import (
 )
 from pattern_miner.opportunities import find_opportunities
 from pattern_miner.opportunities.inventory import entries
-from pattern_miner.patterns import build_pattern
+from pattern_miner.patterns import build_patterns
 from pattern_miner.records import FileRecord, Shard
 from pattern_miner.shard import build_shard
 from pattern_miner.shardfile import check_config, read_shard_files
 from pattern_miner.workers import die_with_parent
 
+SUPPRESSED = "suppressed_"  # match statistics of identical copies left out, by rule (ScanStats.suppressed)
 BATCH_BYTES = 1_000_000  # bytes of files sent to a worker at a time: enough to amortize the hand-off
 IN_FLIGHT = 4  # batches queued per worker: enough to keep it busy, few enough to bound memory
 
@@ -184,18 +187,21 @@ def match_shards(
                                      min_lines=config.min_fragment_lines, threshold=threshold)
         finder = PairFinder(files, fragments, thresholds)
         pairs = finder.find(jobs or os.cpu_count() or 1)
-    groups, boilerplate = group_pairs(pairs, fragments, min_repos=config.min_repos, total_repos=len(shards),
-                                      min_duplicated_lines=config.min_duplicated_lines)
-    repos = [s.repo for s in shards]
-    patterns = []
-    for group in groups:
-        ptype = fragments[group.members[0]].pattern_type
-        priority = config.pattern_types[ptype].extraction_priority if ptype in config.pattern_types else "low"
-        patterns.append(build_pattern(group, fragments, files, repos, priority))
-    patterns = unique_ids(patterns)
-    patterns.sort(key=lambda p: (-p.score, p.id))
+    found = grouping(pairs, fragments, min_repos=config.min_repos, total_repos=len(shards),
+                     min_duplicated_lines=config.min_duplicated_lines)
+    regions = find_regions(files, fragments, pairs, found.groups, finder.common, finder.measures.rarity,
+                           rare_least=thresholds.rare_weak, min_repos=config.min_repos, total_repos=len(shards),
+                           min_similarity=min_similarity)
+
+    def priority(ptype: str) -> str:
+        return config.pattern_types[ptype].extraction_priority if ptype in config.pattern_types else "low"
+
+    patterns = build_patterns(found.groups, regions, fragments, files, [s.repo for s in shards], priority)
+    patterns = sorted(unique_ids(patterns), key=lambda p: (-p.score, p.id))
     stats = dict(finder.stats)
-    stats.update(fragments=len(fragments), pairs=len(pairs), boilerplate_groups=boilerplate)
+    stats.update(fragments=len(fragments), pairs=len(pairs), regions=len(regions),
+                 boilerplate_groups=sum(rule != "min_repos" for _, rule in found.dropped))
+    stats.update({SUPPRESSED + rule: n for rule, n in suppressed(files, fragments, pairs, found, regions).items()})
     return patterns, stats
 
 
@@ -296,6 +302,7 @@ def merge_report(
         files_skipped=dict(Counter(s.reason for s in skips)),
         parse_fallbacks=sum(s.parse_fallbacks for s in shards),
         fragments=match_stats.get("fragments", 0),
+        suppressed={k.removeprefix(SUPPRESSED): v for k, v in match_stats.items() if k.startswith(SUPPRESSED)},
         seconds=time.monotonic() - started,
     )
     return ScanReport(

@@ -121,6 +121,9 @@ class Occurrence:
     private: bool = False
     url: str | None = None  # link to the lines at the scanned commit
     text: str = ""  # the source text of the lines (bounded)
+    # a region's copy (``Pattern.parts``): the share of its code lines covered by material it shares with
+    # the copies in other repositories; None for every other occurrence
+    coverage: float | None = None
 
     @property
     def lines(self) -> int:
@@ -139,6 +142,8 @@ class Occurrence:
             "private": self.private,
             "url": self.url,
         }
+        if self.coverage is not None:
+            out["coverage"] = round(self.coverage, 4)
         if with_text:
             out["text"] = self.text
         return out
@@ -160,6 +165,10 @@ class Pattern:
     occurrences: tuple[Occurrence, ...]
     features: tuple[str, ...] = ()  # salient kept tokens: commands, actions, resource types, call names
     content_hash: str = ""  # changes whenever any copy's normalized content changes
+    # a large edited copy (kind "region": whole files whose occurrences carry their coverage): the longest
+    # run of material its copies share, in source lines, and the clone groups inside it (not reported apart)
+    longest_run: int = 0
+    parts: tuple[Pattern, ...] = ()
 
     @property
     def repos(self) -> tuple[str, ...]:
@@ -190,6 +199,8 @@ class Pattern:
             "features": list(self.features),
             "content_hash": self.content_hash,
             "occurrences": [o.to_dict(with_text=with_text) for o in self.occurrences],
+            "longest_run": self.longest_run,
+            "parts": [p.to_dict(with_text=with_text) for p in self.parts],
         }
 
 
@@ -270,6 +281,9 @@ class ScanStats:
     parse_fallbacks: int = 0  # files compared line by line because the parse was too broken
     fragments: int = 0
     seconds: float = 0.0
+    # copies across repositories of identical (or renamed) files and units that no reported pattern holds,
+    # by the rule that left them out: "min_size", "min_duplicated_lines", "boilerplate", "convention"
+    suppressed: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -280,6 +294,7 @@ class ScanStats:
             "parse_fallbacks": self.parse_fallbacks,
             "fragments": self.fragments,
             "seconds": round(self.seconds, 3),
+            "suppressed": dict(sorted(self.suppressed.items())),
         }
 
 

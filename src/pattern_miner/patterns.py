@@ -1,4 +1,9 @@
-"""From clone groups to ranked Pattern records: similarity, confidence, a stable id, a title, features."""
+"""From clone groups and regions to Pattern records: similarity, confidence, a stable id, a title, features.
+
+A region (``match.regions``: a large copy edited after the copy) is one pattern of kind "region" whose
+occurrences are its files, each with its coverage; the groups inside it are its ``parts``, not patterns of
+their own.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,13 @@ import hashlib
 import math
 import posixpath
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from pattern_miner.match.cluster import Group
 from pattern_miner.match.fragments import Fragment
+from pattern_miner.match.regions import Region
 from pattern_miner.model import Occurrence, Pattern, RepoInfo
 from pattern_miner.phrases import features
 from pattern_miner.records import SHINGLE, FileRecord
@@ -138,3 +144,79 @@ def build_pattern(
         content_hash=content.hexdigest(),
     )
 
+
+
+REGION_HIGH_COVER = 0.7  # a region whose best-covered copy is covered this much is a clear copy: High
+
+
+def build_region_pattern(
+    region: Region,
+    parts: Sequence[Pattern],
+    files: Sequence[tuple[int, FileRecord]],
+    repos: Sequence[RepoInfo],
+    priority: Callable[[str], str],
+    default_type: str = "code",
+) -> Pattern:
+    """One pattern for a region: its files are the occurrences, its groups the parts."""
+    coverage = dict(zip(region.files, region.coverage, strict=True))
+    covered = dict(zip(region.files, region.covered, strict=True))
+    # it is named by the copy with the most common material (a public one when there is one)
+    medoid = max(region.files, key=lambda f: (not repos[files[f][0]].private, covered[f], -f))
+    medoid_rec = files[medoid][1]
+    occurrences = []
+    shingle_sets = []
+    content = hashlib.blake2b(digest_size=8)
+    spans = dict(zip(region.files, region.spans, strict=True))
+    for f in sorted(region.files, key=lambda f: (repos[files[f][0]].name, files[f][1].path)):
+        repo, rec = files[f]
+        info = repos[repo]
+        first, end = spans[f]
+        whole = first == 1 and end == max(1, rec.spans[0][5] if rec.spans else rec.n_lines)
+        occurrences.append(Occurrence(
+            repo=info.name, path=rec.path, start_line=first, end_line=end, unit="file" if whole else "region",
+            language=rec.language, commit=info.commit, private=info.private,
+            url=info.file_url(rec.path) if whole else info.file_url(rec.path, first, end),
+            text="\n".join(rec.text.split("\n")[first - 1:end][:MAX_TEXT_LINES]), coverage=coverage[f],
+        ))
+        shingle_sets.append(np.unique(np.frombuffer(rec.shingles, dtype=np.int64)))
+        content.update(f"{info.name}|{rec.path}|".encode())
+        content.update(rec.lit.tobytes())
+    ptype = medoid_rec.pattern_types[0] if medoid_rec.pattern_types else default_type
+    n_repos = len({files[f][0] for f in region.files})
+    common_lines = sum(region.covered) / len(region.files)
+    label = _KIND_LABEL.get(ptype, f"{_LANGUAGE_LABEL.get(medoid_rec.language, medoid_rec.language)} file")
+    return Pattern(
+        id=stable_id(ptype, "region", shingle_sets),
+        pattern_type=ptype,
+        kind="region",
+        language=medoid_rec.language,
+        title=f"{label} `{posixpath.basename(medoid_rec.path)}`, copied and edited",
+        similarity=region.similarity,
+        confidence="High" if max(region.coverage) >= REGION_HIGH_COVER else "Medium",
+        score=rank_score(region.similarity, n_repos, common_lines, priority(ptype)),
+        lines=round(sum(o.lines for o in occurrences) / len(occurrences)),
+        occurrences=tuple(occurrences),
+        features=features(medoid_rec, 0, len(medoid_rec.struct)),
+        content_hash=content.hexdigest(),
+        longest_run=region.longest_run,
+        parts=tuple(sorted(parts, key=lambda p: (-p.score, p.id))),
+    )
+
+
+def build_patterns(
+    groups: Sequence[Group],
+    regions: Sequence[Region],
+    fragments: Sequence[Fragment],
+    files: Sequence[tuple[int, FileRecord]],
+    repos: Sequence[RepoInfo],
+    priority: Callable[[str], str],
+) -> list[Pattern]:
+    """Every pattern, ranked: the regions (with the groups inside them as parts) and the other groups."""
+    built = [build_pattern(g, fragments, files, repos, priority(fragments[g.members[0]].pattern_type))
+             for g in groups]
+    inside = {k for region in regions for k in region.parts}
+    patterns = [p for k, p in enumerate(built) if k not in inside]
+    for region in regions:
+        patterns.append(build_region_pattern(region, [built[k] for k in region.parts], files, repos, priority))
+    patterns.sort(key=lambda p: (-p.score, p.id))
+    return patterns

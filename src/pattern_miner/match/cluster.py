@@ -4,9 +4,13 @@
   pair between the same files is dropped (a copied file is one pattern, not also its twelve functions).
 - Union-find joins the strong pairs into N-way groups. A weak pair (see ``confirm``) then only attaches
   a fragment that is still alone to its best match; it never joins two groups, so one borderline
-  match cannot merge two patterns.
+  match cannot merge two patterns — but two groups whose copies match each other for the most part, by
+  weak pairs, are one (``_agreeing``).
 - A group must span at least ``min_repos`` repositories, and a group present in too large a share of all
   repositories is boilerplate (when there are enough repositories for a share to mean anything).
+- A group a rule drops keeps its identical copies (``identical_subgroups``): when they alone are not
+  boilerplate, they are a group of their own. Nothing identical is lost without a rule to say why
+  (``Grouping.dropped``, ``Grouping.left_out``; counted by ``accounting``).
 - A group must remove enough duplication to be worth a shared library: (copies - 1) x code lines of at
   least ``min_duplicated_lines``. Two copies of a six-line helper are a coincidence more often than a
   copy, and never an extraction opportunity; five copies of it are both.
@@ -29,6 +33,15 @@ BOILERPLATE_MIN_REPOS = 6
 # A configuration snippet (a workflow step, a compose service, a Terraform block) in more than half of
 # all repositories is a convention — the standard notify step, the standard database service.
 CONVENTION_SHARE = 0.5
+# ... and so is a snippet in TEMPLATE_REPOS repositories or more of which no two copies are identical (values
+# included): the standard notify step with each repository's channel, the standard Redis block with each
+# service's name, are instances of one template rather than copies of one another.
+TEMPLATE_REPOS = 3
+# Two groups joined by weak pairs: at least this many, and this share of all the pairs between them
+AGREE_PAIRS = 2
+AGREE_SHARE = 0.5
+# Rare-content overlap of identical values (1, but for the rounding of a weighted sum)
+IDENTICAL_RARE = 1.0 - 1e-9
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,19 @@ def largest_units(pairs: Sequence[ClonePair], fragments: Sequence[Fragment]) -> 
     return kept
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """What ``grouping`` made of the pairs: the groups to report, and the groups dropped by a rule."""
+
+    groups: list[Group]
+    # (group, rule): "min_repos", "boilerplate", "convention" or "min_duplicated_lines"
+    dropped: list[tuple[Group, str]]
+    # fragments that took part in a confirmed pair but are in no group: "inside_larger" (a larger pair
+    # between the same files holds them), "one_per_file" (another copy in its file stands for the group),
+    # "weak" (only weak pairs, none of them its best match into a group)
+    left_out: dict[int, str]
+
+
 def group_pairs(
     pairs: Sequence[ClonePair],
     fragments: Sequence[Fragment],
@@ -91,7 +117,24 @@ def group_pairs(
     min_duplicated_lines: int = 0,
 ) -> tuple[list[Group], int]:
     """Union-find over the pairs; returns the groups and how many were dropped as boilerplate."""
+    found = grouping(pairs, fragments, min_repos=min_repos, total_repos=total_repos,
+                     min_duplicated_lines=min_duplicated_lines)
+    return found.groups, sum(rule != "min_repos" for _, rule in found.dropped)
+
+
+def grouping(
+    pairs: Sequence[ClonePair],
+    fragments: Sequence[Fragment],
+    *,
+    min_repos: int,
+    total_repos: int,
+    min_duplicated_lines: int = 0,
+) -> Grouping:
+    """Union-find over the pairs into groups; the groups a rule drops, and the identical copies in them
+    that make a group of their own that no rule drops (``identical_subgroups``)."""
     kept = largest_units(pairs, fragments)
+    left_out = {i: "inside_larger" for p in pairs for i in (p.a, p.b)}
+    left_out.update({i: "weak" for p in kept for i in (p.a, p.b)})
     uf = _UnionFind()
     size: dict[int, int] = defaultdict(lambda: 1)
     for pair in kept:
@@ -115,6 +158,7 @@ def group_pairs(
         uf.union(ra, rb)
         size[uf.find(ra)] = size[ra] + size[rb]
         attached.append(pair)
+    attached += _agreeing(kept, uf, size)
     kept = [p for p in kept if p.strong] + attached
     members: dict[int, set[int]] = defaultdict(set)
     edges: dict[int, list[ClonePair]] = defaultdict(list)
@@ -122,24 +166,91 @@ def group_pairs(
         root = uf.find(pair.a)
         members[root].update((pair.a, pair.b))
         edges[root].append(pair)
-    groups: list[Group] = []
-    boilerplate = 0
+    out = Grouping([], [], {})
     for root, ids in members.items():
-        ids = _one_per_file(ids, edges[root], fragments)
-        repos = {fragments[i].repo for i in ids}
-        if len(repos) < min_repos:
+        chosen = _one_per_file(ids, edges[root], fragments)
+        for i in ids:
+            left_out.pop(i, None)
+            if i not in chosen:
+                left_out[i] = "one_per_file"
+        group = Group(tuple(sorted(chosen)), tuple(p for p in edges[root] if p.a in chosen and p.b in chosen))
+        rule = _rule(group, fragments, min_repos, total_repos, min_duplicated_lines)
+        if rule is None:
+            out.groups.append(group)
             continue
-        snippet = all(fragments[i].kind != "file" and fragments[i].language in CONFIG_LANGUAGES for i in ids)
-        share = CONVENTION_SHARE if snippet else BOILERPLATE_SHARE
-        if total_repos >= BOILERPLATE_MIN_REPOS and len(repos) > share * total_repos:
-            boilerplate += 1
+        out.dropped.append((group, rule))
+        if rule in ("boilerplate", "convention"):
+            for sub in identical_subgroups(group):
+                if _rule(sub, fragments, min_repos, total_repos, min_duplicated_lines) is None:
+                    out.groups.append(sub)
+    out.left_out.update(left_out)
+    return out
+
+
+def _agreeing(kept: Sequence[ClonePair], uf: _UnionFind, size: dict[int, int]) -> list[ClonePair]:
+    """Join two groups that their weak pairs tie as a whole: at least AGREE_PAIRS of them, and AGREE_SHARE of
+    all the pairs between the two groups (one borderline match never joins two groups; most of their copies
+    matching each other do). Returns the weak pairs that joined."""
+    between: dict[tuple[int, int], list[ClonePair]] = defaultdict(list)
+    for p in kept:
+        ra, rb = uf.find(p.a), uf.find(p.b)
+        if not p.strong and ra != rb and size[ra] > 1 and size[rb] > 1:
+            between[(min(ra, rb), max(ra, rb))].append(p)
+    joined: list[ClonePair] = []
+    for (ra, rb), ties in sorted(between.items()):
+        ties = list({(p.a, p.b): p for p in ties}.values())
+        if len(ties) < AGREE_PAIRS or len(ties) < AGREE_SHARE * size[ra] * size[rb]:
             continue
-        mean_lines = sum(fragments[i].code_lines for i in ids) / len(ids)
-        if (len(repos) - 1) * mean_lines < min_duplicated_lines:
-            boilerplate += 1
-            continue
-        groups.append(Group(tuple(sorted(ids)), tuple(p for p in edges[root] if p.a in ids and p.b in ids)))
-    return groups, boilerplate
+        ra, rb = uf.find(ra), uf.find(rb)
+        if ra != rb:
+            uf.union(ra, rb)
+            size[uf.find(ra)] = size[ra] + size[rb]
+            joined += ties
+    return joined
+
+
+def _rule(group: Group, fragments: Sequence[Fragment], min_repos: int, total_repos: int,
+          min_duplicated_lines: int) -> str | None:
+    """The rule that drops the group, or None when it is reported."""
+    ids = group.members
+    repos = {fragments[i].repo for i in ids}
+    if len(repos) < min_repos:
+        return "min_repos"
+    snippet = all(fragments[i].kind != "file" and fragments[i].language in CONFIG_LANGUAGES for i in ids)
+    share = CONVENTION_SHARE if snippet else BOILERPLATE_SHARE
+    if total_repos >= BOILERPLATE_MIN_REPOS and len(repos) > share * total_repos:
+        return "convention" if snippet else "boilerplate"
+    if snippet and len(repos) >= TEMPLATE_REPOS and not any(identical(p) for p in group.pairs):
+        return "convention"  # every copy fills the same slots with its own values: one template's instances
+    mean_lines = sum(fragments[i].code_lines for i in ids) / len(ids)
+    if (len(repos) - 1) * mean_lines < min_duplicated_lines:
+        return "min_duplicated_lines"
+    return None
+
+
+def identical_subgroups(group: Group) -> list[Group]:
+    """The copies of a group that are identical to each other (Type-1, or Type-2: names renamed), joined by
+    its ``identical`` pairs: a pair of identical files among many variants of one template is a copy, even
+    where the variants are boilerplate."""
+    uf = _UnionFind()
+    for p in group.pairs:
+        if identical(p):
+            uf.union(p.a, p.b)
+    parts: dict[int, list[int]] = defaultdict(list)
+    for i in group.members:
+        if i in uf.parent:
+            parts[uf.find(i)].append(i)
+    if len(parts) == 1 and len(next(iter(parts.values()))) == len(group.members):
+        return []  # the group itself
+    return [Group(tuple(sorted(ids)), tuple(p for p in group.pairs if p.a in ids and p.b in ids and identical(p)))
+            for ids in (set(v) for v in parts.values())]
+
+
+def identical(pair: ClonePair) -> bool:
+    """A strong pair of identical copies, but for names: the structural streams are equal (similarity 1:
+    an LCS as long as both) and so are the values, for configuration (rare content overlap 1; code
+    counts 1 there)."""
+    return pair.strong and pair.similarity == 1.0 and pair.rare >= IDENTICAL_RARE
 
 
 def _one_per_file(ids: set[int], pairs: Sequence[ClonePair], fragments: Sequence[Fragment]) -> set[int]:

@@ -87,6 +87,8 @@ class PairFinder:
         self.thresholds = thresholds
         self.measures = Measurer(files)
         self.stats: Counter[str] = Counter()
+        # the shingles of each field common to too many files to say anything (set by ``find``)
+        self.common: dict[str, np.ndarray] = {}
 
     def confirm(self, i: int, j: int, exact: bool = False) -> ClonePair | None:
         """The pair of fragments i and j if it is confirmed (a rejection is counted in ``stats``)."""
@@ -103,6 +105,7 @@ class PairFinder:
         with Workers(self, jobs if len(self.fragments) >= PARALLEL_MIN else 1) as workers:
             parts = workers.size
             exact, *common = workers.map(_prepare, ["exact", *FIELDS])  # independent of each other
+            self.common = dict(zip(FIELDS, common, strict=True))
             exact_codes = np.unique(paircodes.encode(exact[:, 0], exact[:, 1], n))
             tasks = [(field, ids, shingles) for field, shingles in zip(FIELDS, common, strict=True)
                      for ids in split_by_file(self.files, lsh_fragments(self.fragments, field), parts)]

@@ -6,7 +6,8 @@ some of its lines as they were.
 
 - ``Rarity.overlap``: an IDF-weighted Jaccard of the two fragments' literal tokens, names left out (a copy
   may rename them), each token weighed in its own file's table: one per configuration language and
-  pattern type, so a convention shared by the files of one kind weighs little;
+  pattern type, so a convention shared by the files of one kind weighs little; ``Rarity.containment`` the
+  same shared weight over the smaller side's (for ``regions``, whose files may be parts of each other);
 - ``canonical`` / ``line_hashes``: the literal stream alpha-renamed (every name replaced by the order of
   its first appearance), so a consistently renamed copy reads the same, line by line.
 """
@@ -76,17 +77,28 @@ class Rarity:
         found: np.ndarray = np.where(ids[at] == tokens, weights[at], unseen)
         return found
 
-    def overlap(self, fa: Fragment, fb: Fragment) -> float:
-        """IDF-weighted Jaccard of the two fragments' literal token multisets, names left out."""
+    def _shared(self, fa: Fragment, fb: Fragment) -> tuple[float, float, float]:
+        """The IDF weight of the literal tokens (names left out) the two share, and of each one's."""
         ua, ca = np.unique(self._values(fa), return_counts=True)
         ub, cb = np.unique(self._values(fb), return_counts=True)
         wa = self._weights(fa, ua)
         wb = self._weights(fb, ub)
         _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
         shared = np.minimum(ca[ia], cb[ib])
-        inter = float(shared @ np.minimum(wa[ia], wb[ib]))
-        union = float(ca @ wa + cb @ wb) - inter
+        return float(shared @ np.minimum(wa[ia], wb[ib])), float(ca @ wa), float(cb @ wb)
+
+    def overlap(self, fa: Fragment, fb: Fragment) -> float:
+        """IDF-weighted Jaccard of the two fragments' literal token multisets, names left out."""
+        inter, total_a, total_b = self._shared(fa, fb)
+        union = total_a + total_b - inter
         return inter / union if union > 0 else 0.0
+
+    def containment(self, fa: Fragment, fb: Fragment) -> float:
+        """The same shared weight over the smaller side's: how much of the smaller is in the larger (a file
+        split in two shares little with the whole by Jaccard, and most of itself)."""
+        inter, total_a, total_b = self._shared(fa, fb)
+        least = min(total_a, total_b)
+        return inter / least if least > 0 else 0.0
 
 
 def canonical(rec: FileRecord, f: Fragment) -> list[int]:

@@ -156,8 +156,13 @@ def run_action(fake: FakeGitHub, ws: Path, n: int, api_url: str | None = None, *
 
 
 def seed_copies(fake: FakeGitHub, names: list[str], **repo_kw: Any) -> None:
+    """Copies edited after the copy (a line of each repository's own): two opportunities. Identical in
+    every repository they would be stock files, one "adopt a shared template" opportunity."""
     for name in names:
-        fake.add_repo(name, {"deploy.sh": DEPLOY, "Dockerfile": DOCKERFILE, "README.md": f"# {name}\n"}, **repo_kw)
+        own = name.rsplit("/", 1)[-1]
+        fake.add_repo(name, {"deploy.sh": DEPLOY + f'echo "{own} deployed"\n',
+                             "Dockerfile": DOCKERFILE + f'LABEL service="{own}"\n', "README.md": f"# {name}\n"},
+                      **repo_kw)
 
 
 def writes(fake: FakeGitHub) -> list[str]:
@@ -165,7 +170,12 @@ def writes(fake: FakeGitHub) -> list[str]:
 
 
 def hub_issues(fake: FakeGitHub) -> list[dict[str, Any]]:
-    return list(fake.repo(HUB).issues.values())
+    """The opportunities' issues (the dashboard, one more issue by default, is not one of them)."""
+    return [i for i in fake.repo(HUB).issues.values() if (m := parse_marker(i["body"])) is None or m.kind != "dashboard"]
+
+
+def dashboards(fake: FakeGitHub) -> list[dict[str, Any]]:
+    return [i for i in fake.repo(HUB).issues.values() if (m := parse_marker(i["body"])) and m.kind == "dashboard"]
 
 
 # ---- the tests ------------------------------------------------------------------------------------
@@ -182,6 +192,8 @@ def test_two_runs_create_each_issue_once_then_a_changed_copy_edits_and_comments(
     assert created >= 2 and created == len(hub_issues(fake))
     assert first.outputs["repositories-scanned"] == "3"
     assert int(first.outputs["extraction-opportunities"]) == created
+    [board] = dashboards(fake)  # one dashboard issue, opened after the opportunities' issues
+    assert first.outputs["dashboard-issue"] == str(board["number"]) and first.outputs["opportunities-ignored"] == "0"
     assert first.outputs["report-path"] == ".pattern-miner-cache/pattern-miner-report.json"
     report = json.loads((ws / first.outputs["report-path"]).read_text())
     assert report["issues"]["created"] == created
@@ -200,10 +212,13 @@ def test_two_runs_create_each_issue_once_then_a_changed_copy_edits_and_comments(
     fake.clear_requests()
     third = run_action(fake, ws, 3)
     assert third.code == 0, third.stdout
-    edits, comments = fake.requests_to("PATCH", r"/repos/acme/hub/issues/\d+"), fake.requests_to(
-        "POST", r"/repos/acme/hub/issues/\d+/comments")
+    [board] = dashboards(fake)  # it shows the opportunity's new line count: edited after the issues, if at all
+    board_edit = f"PATCH /repos/acme/hub/issues/{board['number']}"
+    edits = [e for e in fake.requests_to("PATCH", r"/repos/acme/hub/issues/\d+") if f"PATCH {e.path}" != board_edit]
+    comments = fake.requests_to("POST", r"/repos/acme/hub/issues/\d+/comments")
     assert (len(edits), len(comments)) == (1, 1), writes(fake)
-    assert writes(fake) == [f"PATCH {edits[0].path}", f"POST {comments[0].path}"]
+    assert [w for w in writes(fake) if w != board_edit] == [f"PATCH {edits[0].path}", f"POST {comments[0].path}"]
+    assert writes(fake)[2:] in ([], [board_edit])
     assert third.outputs["issues-updated"] == "1" and len(hub_issues(fake)) == created
     number = int(edits[0].path.rsplit("/", 1)[1])
     assert "Changed copy" in fake.repo(HUB).comments[number][0]["body"]
@@ -212,9 +227,10 @@ def test_two_runs_create_each_issue_once_then_a_changed_copy_edits_and_comments(
 
 def test_repositories_with_empty_files_are_all_scanned(fake: FakeGitHub, tmp_path: Path) -> None:
     repos = ["acme/api", "acme/web", "acme/jobs"]
+    seed_copies(fake, repos)
     for name in repos:
-        fake.add_repo(name, {"deploy.sh": DEPLOY, "Dockerfile": DOCKERFILE, "app/__init__.py": "",
-                             "app/tests/__init__.py": "", ".env.example": ""})
+        for path in ("app/__init__.py", "app/tests/__init__.py", ".env.example"):
+            fake.set_file(name, path, "")
     ws = workspace(tmp_path, [*repos, "acme/gone"])
     first = run_action(fake, ws, 1)
     assert first.code == 0, first.stdout
@@ -483,7 +499,9 @@ def test_lost_response_on_create_makes_no_duplicate(fake: FakeGitHub, tmp_path: 
     assert result.code == 0, result.stdout
     ids = [parse_marker(i["body"]).id for i in hub_issues(fake)]
     assert len(ids) == len(set(ids)) == int(result.outputs["issues-created"]) >= 2
-    assert len(fake.requests_to("POST", r"/repos/acme/hub/issues")) == len(ids)  # the lost one was not re-sent
+    posts = fake.requests_to("POST", r"/repos/acme/hub/issues")
+    [board] = dashboards(fake)  # opened after the issues, once
+    assert len([r for r in posts if r.body["title"] != board["title"]]) == len(ids)  # the lost one was not re-sent
     assert "::warning::creating the issue" in result.stdout
 
 

@@ -26,6 +26,7 @@ from pattern_miner.effects import Committed
 from pattern_miner.errors import ConfigError
 from pattern_miner.model import Occurrence, Pattern, RepoInfo, ScanReport
 from pattern_miner.pipeline import RunResult
+from pattern_miner.publish.units import as_pattern, published
 from pattern_miner.publish.write import EnsureResult
 from pattern_miner.settings import Settings, from_service
 from pattern_miner.state import StateStore
@@ -111,10 +112,13 @@ class FakeMiner:
             ),
             repositories=tuple(RepoInfo(n) for n in ("o/a", "o/b", "o/c")),
         )
-        history = self.store.record_run(report, run_id=settings.run_id or "r", when=datetime.now(UTC))
+        opportunities = published(report)
+        seen = [(as_pattern(o), tuple(p.id for p in o.patterns), o.to_dict()) for o in opportunities]
+        history = self.store.record_run(report, run_id=settings.run_id or "r", when=datetime.now(UTC),
+                                        opportunities=seen)
         issues = EnsureResult(dry_run=bool(settings.dry_run), counts={"created": 2})
         return RunResult(settings=settings, report=report, advice=AdviceResult({}), history=history, specs=[],
-                         existing=[], committed=Committed(issues=issues))
+                         existing=[], committed=Committed(issues=issues), opportunities=opportunities)
 
 
 @pytest.fixture
@@ -152,6 +156,12 @@ def test_wait_true_returns_the_seed_shape_and_patterns_are_served(setup: Any) ->
         assert p1["similarity"] == 0.9 and p1["status"] == "new" and p1["repo_count"] == 3
         assert "text" not in p1["occurrences"][0]  # code is never served
 
+        ranked = http.get("/api/opportunities").json()
+        assert ranked["total"] == 2 and [o["rank"] for o in ranked["opportunities"]] == [1, 2]
+        first = ranked["opportunities"][0]
+        assert (first["kind"], first["parts"], first["status"]) == ("single", [first["id"]], "new")
+        assert first["id"] in {"p1", "d1"} and "text" not in first["occurrences"][0]  # code is never served
+
         deploy = http.get("/api/patterns/deployment").json()
         assert [p["id"] for p in deploy["patterns"]] == ["p1"]
         assert http.get("/api/patterns/terraform").json()["total"] == 0  # a built-in type, nothing found
@@ -168,6 +178,7 @@ def test_wait_true_returns_the_seed_shape_and_patterns_are_served(setup: Any) ->
     with serve(make()) as url, httpx.Client(base_url=url) as http:
         assert http.get(f"/api/runs/{body['run_id']}").json()["changes"] == {"new": 2}
         assert http.get("/api/patterns").json()["total"] == 2
+        assert http.get("/api/opportunities").json()["total"] == 2
 
 
 def test_background_run_202_then_409_while_running(setup: Any) -> None:
@@ -491,11 +502,11 @@ def test_service_publishes_tracks_history_and_feeds_dev_nexus(tmp_path: Path) ->
             first = mine()  # new: one issue, one lesson in dev-nexus
             assert first["dry_run"] is False and first["changes"] == {"new": 1}
             assert first["issues"]["created"] == 1 and first["dev_nexus"]["posted"] == 1
-            [issue] = gh.repo("acme/hub").issues.values()
-            assert issue["state"] == "open"
+            issue, board = gh.repo("acme/hub").issues.values()  # its issue, then the dashboard
+            assert issue["state"] == "open" and "pattern-miner:id=dashboard" in board["body"]
             [lesson] = nexus.lessons
-            pattern_id = http.get("/api/patterns").json()["patterns"][0]["id"]
-            assert f"pattern-miner:{pattern_id}" in lesson["tags"]
+            opportunity_id = http.get("/api/opportunities").json()["opportunities"][0]["id"]
+            assert f"pattern-miner:{opportunity_id}" in lesson["tags"]  # posted per opportunity
 
             second = mine()  # unchanged: dev-nexus already knows it, nothing posted again
             assert second["changes"] == {"unchanged": 1}

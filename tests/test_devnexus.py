@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
@@ -12,7 +13,8 @@ import pytest
 from pattern_miner.console import Console
 from pattern_miner.devnexus import DevNexus, lesson, marker, matches_cross_repo
 from pattern_miner.gcp_auth import GcpAuthError, IdTokenSource, on_cloud_run, token_expiry
-from pattern_miner.model import Occurrence, Pattern, RepoInfo, ScanReport
+from pattern_miner.model import Occurrence, Opportunity, Pattern, RepoInfo, ScanReport
+from pattern_miner.publish.units import as_pattern
 from pattern_miner.state import StateStore
 from tests.fakes.devnexus import FakeDevNexus
 from tests.fakes.metadata import FakeMetadata
@@ -328,3 +330,30 @@ def test_run_with_dev_nexus_over_two_weeks_posts_each_pattern_once(
         dn.known_patterns(pats)
         dn.post(pats, store.record_run(rep, run_id=f"w{week}", when=start + timedelta(weeks=week)), {})
     assert sorted(les["tags"][1] for les in nexus.lessons) == [marker(f"p{i}") for i in range(3)]
+
+
+def test_posts_are_per_opportunity(nexus: FakeDevNexus, tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite3")
+    p1, p2 = pattern("p1", ["o/a", "o/b"]), pattern("p2", ["o/a", "o/b"], title="Dockerfile", path="Dockerfile")
+    repos = tuple(RepoInfo(n) for n in ("o/a", "o/b", "o/c"))
+
+    def run(run_id: str, parts: tuple[Pattern, ...], when: datetime) -> tuple[Pattern, dict[str, Any]]:
+        lib = Opportunity("library-1", "library", "deployment", "Deploy kit", ("o/a", "o/b"), parts, (), 3.0,
+                          "High", rank=1, content_hash="|".join(p.id + str(len(p.occurrences)) for p in parts))
+        seen = as_pattern(lib)
+        history: dict[str, Any] = {}
+        store.record_run(ScanReport(patterns=parts, repositories=repos), run_id=run_id, when=when,
+                         opportunities=[(seen, tuple(p.id for p in parts), lib.to_dict())], into=history)
+        return seen, history
+
+    seen, history = run("r1", (p1, p2), datetime(2025, 3, 3))
+    result = client(nexus.url, token=TOKEN).post([seen], history, {"library-1": REC})
+    assert (result.posted, result.skipped) == (1, 0)  # one lesson for the opportunity, not one per pattern
+    [posted] = nexus.lessons
+    assert posted["tags"][1] == marker("library-1") and "opportunity library-1" in posted["context"]
+    assert len(posted["related_files"]) == 4  # every copy of both components
+    seen, history = run("r2", (p1, p2), datetime(2025, 3, 10))
+    assert client(nexus.url, token=TOKEN).post([seen], history, {}).posted == 0  # unchanged
+    seen, history = run("r3", (pattern("p1", ["o/a", "o/b", "o/c"]), p2), datetime(2025, 3, 17))
+    assert client(nexus.url, token=TOKEN).post([seen], history, {}).posted == 1
+    assert "status grown" in nexus.lessons[-1]["context"]

@@ -64,6 +64,11 @@ def fake() -> Iterator[FakeGitHub]:
         yield server
 
 
+def pattern_issues(fake: FakeGitHub, repo: str) -> list[dict]:
+    """The repository's issues but the dashboard (``dashboard`` is on by default: one more issue)."""
+    return [i for i in fake.repo(repo).issues.values() if (m := parse_marker(i["body"])) and m.kind != "dashboard"]
+
+
 def github_settings(fake: FakeGitHub, tmp_path: Path, repos: list[str], **kw: object) -> Settings:
     config = tmp_path / "repositories.json"
     config.write_text(json.dumps({"repositories": [{"repo": r} for r in repos]}))
@@ -97,7 +102,7 @@ def test_mine_command_publishes_to_the_fake_once(tmp_path: Path, fake: FakeGitHu
     monkeypatch.chdir(tmp_path)
     argv = ["mine", *paths, "--publish", "--issue-repo", "acme/hub", "--cache-dir", str(tmp_path / "c")]
     assert main(argv, quiet()) == 0
-    assert len(fake.repo("acme/hub").issues) == 1
+    assert len(pattern_issues(fake, "acme/hub")) == 1 and len(fake.repo("acme/hub").issues) == 2  # + dashboard
     fake.clear_requests()
     assert main(argv, quiet()) == 0
     assert [r for r in fake.requests if r.method != "GET"] == []
@@ -117,8 +122,9 @@ def test_private_copies_never_reach_a_public_issue(tmp_path: Path, fake: FakeGit
     fake.add_repo("acme/secret-billing", {"deploy.sh": DEPLOY}, private=True)
     settings = github_settings(fake, tmp_path, ["acme/api", "acme/web", "acme/secret-billing"])
     result = run_mining(settings, quiet())
-    [issue] = fake.repo("acme/hub").issues.values()
-    assert "secret-billing" not in issue["body"] and "secret-billing" not in issue["title"]
+    [issue] = pattern_issues(fake, "acme/hub")
+    for each in fake.repo("acme/hub").issues.values():  # the dashboard too
+        assert "secret-billing" not in each["body"] and "secret-billing" not in each["title"]
     assert "--platform managed" not in issue["body"] and "```" not in issue["body"]  # no code at all
     assert "acme/api" in issue["body"] and "private" in issue["body"]
     assert any("private repositories" in w for w in result.warnings)
@@ -132,7 +138,7 @@ def test_private_issue_repo_gets_the_full_issue_and_skip_mode_skips(tmp_path: Pa
     fake.add_repo("acme/private-hub", {"README.md": "x"}, private=True)
     repos = ["acme/api", "acme/secret-billing"]
     run_mining(github_settings(fake, tmp_path, repos, issue_repo="acme/private-hub"), quiet())
-    [issue] = fake.repo("acme/private-hub").issues.values()
+    [issue] = pattern_issues(fake, "acme/private-hub")
     assert "acme/secret-billing" in issue["body"] and "gcloud run deploy" in issue["body"]
     result = run_mining(github_settings(fake, tmp_path, repos, private_patterns="skip", run_id="r2"), quiet())
     assert fake.repo("acme/hub").issues == {} and any("not posted" in w for w in result.warnings)
@@ -145,7 +151,7 @@ def test_missing_and_rate_limited_repos_do_not_stop_the_run(tmp_path: Path, fake
     settings = github_settings(fake, tmp_path, ["acme/api", "acme/gone", "acme/busy", "acme/web"])
     result = run_mining(settings, quiet())
     assert {f.repo for f in result.report.failures} == {"acme/gone", "acme/busy"}
-    assert len(fake.repo("acme/hub").issues) == 1 and result.count("created") == 1
+    assert len(pattern_issues(fake, "acme/hub")) == 1 and result.count("created") == 1
     summary = summary_markdown(result, settings)
     assert "Repositories that could not be scanned" in summary and "acme/gone" in summary
 

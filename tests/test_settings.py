@@ -51,6 +51,7 @@ def test_action_inputs_are_trimmed_typed_and_relative_to_the_workspace() -> None
     ({"INPUT_ISSUE-TARGET": "everywhere"}, "input issue-target must be one of central, per-repo, got 'everywhere'"),
     ({"INPUT_PRIVATE-PATTERNS": "show"}, "input private-patterns must be one of redact, skip, got 'show'"),
     ({"INPUT_LABELS": " , "}, "input labels: at least one label is needed"),
+    ({"INPUT_DASHBOARD": "sometimes"}, "input dashboard must be true or false, got 'sometimes'"),
 ])
 def test_bad_inputs_are_one_line_naming_the_input(inputs: dict[str, str], message: str) -> None:
     with pytest.raises(UsageError) as raised:
@@ -81,3 +82,16 @@ def test_the_service_scans_local_checkouts_without_a_token(tmp_path: Path) -> No
         from_service({"CONFIG": str(config)}, dry_run=False)
     with pytest.raises(UsageError, match="no repositories\\[\\].path"):
         from_service({"CONFIG": str(config)}, repos=["o/b"])
+
+
+def test_the_dashboard_is_on_by_default_and_off_from_every_surface(tmp_path: Path) -> None:
+    assert Settings().dashboard and from_action(RUNNER).dashboard
+    assert not from_action({**RUNNER, "INPUT_DASHBOARD": "false"}).dashboard
+    parser = argparse.ArgumentParser()
+    add_cli_options(parser, [o.field for o in OPTIONS if o.flag])
+    assert not from_cli(parser.parse_args(["--dashboard", "false"]), {}, source="local").dashboard
+    assert from_cli(parser.parse_args([]), {}, source="local").dashboard
+    (tmp_path / "a").mkdir()
+    config = tmp_path / "repositories.json"
+    config.write_text(json.dumps({"repositories": [{"repo": "o/a", "path": str(tmp_path / "a")}]}))
+    assert not from_service({"CONFIG": str(config), "DASHBOARD": "false"}, run_id="r").dashboard

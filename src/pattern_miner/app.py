@@ -5,6 +5,7 @@ POST /api/mine-patterns          start a run (?pattern_type=, ?repos=a/b,c/d, or
                                  {status, repositories_scanned, patterns_found, extraction_opportunities, ...}
 GET  /api/runs, /api/runs/{id}   runs of this process, then the state store's history
 GET  /api/patterns[/{type}]      the patterns the state store knows (404 for an unknown type)
+GET  /api/opportunities          the opportunities the state store knows, ranked (what issues are opened for)
 GET  /health                     liveness, never authenticated
 One run at a time (409 while one runs). With API_TOKEN set, /api/* needs ``Authorization: Bearer <token>``.
 A request body over 1 MiB is refused (413) without being read; ?limit= on /api/runs is 0..1000.
@@ -177,7 +178,7 @@ class Service:
             record.result = {
                 "repositories_scanned": len(report.repositories),
                 "patterns_found": len(report.patterns),
-                "extraction_opportunities": len(report.actionable),
+                "extraction_opportunities": len(result.opportunities),
                 "dry_run": settings.dry_run,
                 "issues": dict(result.issues.counts),
                 "changes": changes if result.history or not recorded else recorded["changes"],
@@ -186,7 +187,9 @@ class Service:
                 record.result["dev_nexus"] = result.dev_nexus.to_dict()
             console.warnings.extend(w for w in result.warnings if w not in console.warnings)
             if self.store.report(record.run_id) is None:
-                self.store.save_report(record.run_id, report.to_dict())
+                saved = report.to_dict()
+                saved.setdefault("opportunities", [o.to_dict() for o in result.opportunities])
+                self.store.save_report(record.run_id, saved)
             record.status = "completed"
         except PatternMinerError as exc:
             record.status, record.error = "failed", str(exc)
@@ -336,6 +339,13 @@ def create_app(
     @api.get("/patterns")
     def patterns() -> dict[str, Any]:
         return _patterns(None)
+
+    @api.get("/opportunities")
+    def opportunities() -> dict[str, Any]:
+        found = store.opportunities()
+        if not found and not store.runs(1):  # nothing recorded yet: the last saved report, if any
+            found = list((store.latest_report() or {}).get("opportunities", []))
+        return {"total": len(found), "opportunities": found}
 
     @api.get("/patterns/{pattern_type}")
     def patterns_of_type(pattern_type: str) -> dict[str, Any]:

@@ -11,8 +11,9 @@ dev-nexus already knows. A pattern is *known* when either
   2. a cross-repo pattern shares at least two repositories with it AND at least
      min(2, its keyword count) keywords (lower-cased words of 3+ letters, minus filler) with the words of
      the pattern's title, features, type, kind, language and file names.
-After analysis, ``post`` writes each new or changed opportunity through the write skill (default
-add_lesson_learned). A new pattern dev-nexus already knows is not posted again; unchanged ones never are.
+After analysis, ``post`` writes each new or changed opportunity (the pipeline hands each over as one Pattern:
+``publish.units.as_pattern``, every copy of every component, under the opportunity's id and history) through
+the write skill (default add_lesson_learned). A new pattern dev-nexus already knows is not posted again; unchanged ones never are.
 dev-nexus being down, slow or wrong never raises: it becomes a warning (``warnings``, ``DevNexusResult``).
 Auth: ``Authorization: Bearer <token>``; without a token on Cloud Run, a metadata-server ID token whose
 audience is the dev-nexus URL.
@@ -30,7 +31,7 @@ import httpx
 
 from pattern_miner import gcp_auth
 from pattern_miner.console import Console
-from pattern_miner.model import Pattern
+from pattern_miner.model import OPPORTUNITY_KINDS, Pattern
 from pattern_miner.neterrors import describe
 
 MARKER_PREFIX = "pattern-miner:"
@@ -336,7 +337,8 @@ def lesson(p: Pattern, history: Any, rec: Any, schema: Mapping[str, Any] | None 
         text += f" {_one_line(summary, 600)}"
     if isinstance(minutes, int | float) and minutes > 0:
         text += f" Estimated saving: {minutes:g} minutes per use."
-    context = f"Found by pattern-miner (pattern {p.id}, {p.pattern_type}/{p.kind}, status {status}"
+    unit = "opportunity" if p.kind in OPPORTUNITY_KINDS else "pattern"  # an opportunity seen as one Pattern
+    context = f"Found by pattern-miner ({unit} {p.id}, {p.pattern_type}/{p.kind}, status {status}"
     if _get(history, "first_seen"):
         context += f", first seen {_get(history, 'first_seen')}"
     added, removed = _get(history, "added") or (), _get(history, "removed") or ()

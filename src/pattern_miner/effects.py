@@ -4,7 +4,7 @@ The pipeline computes; it writes nothing. What it wants written comes out as eff
 
     IssueWrites     the issue plan (labels, creates, edits, comments, closes) for GitHub
     RecordRun       this run into the history (the state file)
-    PostFindings    new and changed patterns to dev-nexus
+    PostFindings    new and changed opportunities to dev-nexus (each seen as one Pattern)
     WriteReport     the JSON report file
 
 ``commit`` carries them out in order. In a dry run only the report is written: it is the local file the
@@ -28,6 +28,7 @@ from pattern_miner.publish.plan import IssueAction
 from pattern_miner.publish.tracker import GitHubTracker
 from pattern_miner.publish.write import EnsureResult, counted, execute
 from pattern_miner.state import PatternHistory, StateStore, record
+from pattern_miner.state.store import Seen
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class RecordRun:
     pattern_type: str | None
     partial: bool
     seeds: tuple[tuple[str, str, str], ...] = ()  # (pattern id, first seen, type) from the issues' markers
+    opportunities: tuple[Seen, ...] | None = None  # each seen as one Pattern, with its component ids
+    opp_seeds: tuple[tuple[str, str, str], ...] = ()  # (opportunity id, first seen, type) from the markers
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ def commit(effects: Sequence[Effect], writers: Writers, *, dry_run: bool, consol
         elif isinstance(effect, RecordRun):
             if not dry_run:
                 record(writers.state, effect.report, run_id=effect.run_id, when=effect.when,
-                       pattern_type=effect.pattern_type, partial=effect.partial, seeds=effect.seeds)
+                       pattern_type=effect.pattern_type, partial=effect.partial, seeds=effect.seeds,
+                       opportunities=effect.opportunities, opp_seeds=effect.opp_seeds)
         elif isinstance(effect, PostFindings):
             if not dry_run and writers.dev_nexus is not None:
                 done.dev_nexus = writers.dev_nexus.post(list(effect.patterns), effect.history, effect.recommendations)

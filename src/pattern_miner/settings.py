@@ -50,6 +50,7 @@ class Settings:
     issue_target: Literal["central", "per-repo"] = "central"
     labels: tuple[str, ...] = DEFAULT_LABELS  # the first one marks the bot's own issues
     max_issues: int | None = 10  # new issues per run, highest ranked first (None: no cap)
+    dashboard: bool = True  # keep one dashboard issue in the issue repository, edited in place each run
     pattern_type: str | None = None
     repos: tuple[str, ...] = ()  # a subset of the configured repositories (owner/name, fnmatch globs)
     min_similarity: float | None = None  # overrides every pattern type's threshold
@@ -127,6 +128,9 @@ OPTIONS: tuple[Option, ...] = (
            flag="--labels", input="labels", input_default=",".join(DEFAULT_LABELS), parse=_words),
     Option("max_issues", "new issues per run at most, highest ranked first", flag="--max-issues",
            input="max-issues", input_default="10", parse=int, kind=int, low=0),
+    Option("dashboard", "true: keep one dashboard issue in the issue repository listing every opportunity, "
+           "with boxes to open an issue for one or ignore it", flag="--dashboard", input="dashboard",
+           input_default="true", env="DASHBOARD", parse=lambda v: _boolean(v), kind=bool),
     Option("pattern_type", "only this pattern type (e.g. deployment)", flag="--pattern-type",
            input="pattern-type"),
     Option("repos", "comma-separated owner/name subset of the configured repositories (globs allowed)",
@@ -207,7 +211,7 @@ def _parsed(option: Option, raw: str, surface: Surface) -> Any:
         return option.parse(raw)
     except ValueError:
         kind = {int: "a whole number", float: "a number"}.get(option.kind, "a valid value")
-        if option.parse is BY_FIELD["dry_run"].parse:
+        if option.parse is BY_FIELD["dry_run"].parse or option.kind is bool:
             kind = "true or false"
         raise UsageError(f"{_name(option, surface)} must be {kind}, got {raw!r}") from None
 
@@ -238,6 +242,8 @@ def add_cli_options(parser: argparse.ArgumentParser, names: Sequence[str]) -> No
             kwargs["metavar"] = "FILE"
         elif option.parse is _words:
             kwargs["type"] = _words
+        elif option.kind is bool:
+            kwargs["type"] = _boolean
         elif option.kind is not str:
             kwargs["type"] = option.kind
         parser.add_argument(*filter(None, (option.flag, option.short)), **kwargs)

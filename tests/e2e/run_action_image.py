@@ -11,7 +11,7 @@ entrypoint must run the installed package. The fake GitHub (on 127.0.0.1) serves
 of examples/repos, which are full of copies; the checks:
 
 1. the run exits 0, its outputs are in $GITHUB_OUTPUT, its summary in $GITHUB_STEP_SUMMARY;
-2. every repository was scanned and one issue per opportunity was created in the fake;
+2. every repository was scanned and one issue per opportunity was created in the fake, and one dashboard;
 3. a second run on the same workspace (its cache kept) writes nothing to GitHub.
 
 Prints one line per run and ``OK`` (exit 0), or what failed and the action's output (exit 1).
@@ -159,9 +159,14 @@ def run_once(args: argparse.Namespace, fake: FakeGitHub, dirs: dict[str, Path], 
     }
 
 
+DASHBOARD_MARKER = "<!-- pattern-miner:id=dashboard kind=dashboard"  # the dashboard issue's marker
+
+
 def check_first(run: dict[str, Any], fake: FakeGitHub, repos: list[str], ws: Path) -> list[str]:
     out, failed = run["outputs"], []
-    issues = list(fake.repo(HUB).issues.values())
+    everything = list(fake.repo(HUB).issues.values())
+    boards = [i for i in everything if DASHBOARD_MARKER in (i["body"] or "")]
+    issues = [i for i in everything if i not in boards]
     if "DECOY" in run["log"]:
         failed.append("the entrypoint imported the workspace's pattern_miner/ instead of the installed package")
     if run["code"] != 0:
@@ -178,6 +183,9 @@ def check_first(run: dict[str, Any], fake: FakeGitHub, repos: list[str], ws: Pat
         failed.append(f"report-path {report!r} is not a report file in the workspace")
     if "Repositories scanned" not in run["summary"]:
         failed.append("no job summary in $GITHUB_STEP_SUMMARY")
+    if len(boards) != 1 or out.get("dashboard-issue") != str(boards[0]["number"]):
+        failed.append(f"{len(boards)} dashboard issues, output dashboard-issue {out.get('dashboard-issue')!r}: "
+                      "expected one")
     return failed
 
 

@@ -26,7 +26,10 @@ MAX_MINUTES = 240
 
 
 def family(pattern: Pattern) -> str:
-    """Which recipe fits: shell, docker, workflow, terraform, code or config."""
+    """Which recipe fits: shell, docker, workflow, terraform, code or config; repositories for a family
+    opportunity (publish.units.as_pattern gives it the kind ``family``)."""
+    if pattern.kind == "family":
+        return "repositories"
     language = pattern.language or (pattern.occurrences[0].language if pattern.occurrences else "")
     paths = [o.path for o in pattern.occurrences]
     if language == "bash":
@@ -72,6 +75,9 @@ def offline_recommendation(pattern: Pattern) -> Recommendation:
         f"{copies.n} copies of {plan.what} across {len(pattern.repos)} repositories are "
         f"{pattern.similarity:.0%} similar (~{pattern.lines} lines each). {plan.how}"
     )
+    if pattern.kind == "family":
+        summary = (f"{len(pattern.repos)} repositories are copies of each other: {copies.n} copied files and units, "
+                   f"{pattern.similarity:.0%} similar. {plan.how}")
     risks = list(plan.risks)
     if pattern.similarity < 0.9:
         risks.insert(0, f"The copies have diverged ({pattern.similarity:.0%} similar): review the differences and "

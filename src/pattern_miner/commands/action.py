@@ -24,8 +24,9 @@ from pattern_miner.wiring import connect
 
 # every output action.yml declares; tests check the two agree
 OUTPUTS = (
-    "repositories-scanned", "patterns-found", "extraction-opportunities", "issues-created", "issues-updated",
-    "would-create", "would-update", "would-close", "report-path",
+    "repositories-scanned", "patterns-found", "extraction-opportunities", "opportunities-ignored",
+    "dashboard-issue", "issues-created", "issues-updated", "would-create", "would-update", "would-close",
+    "report-path",
 )
 
 
@@ -45,7 +46,9 @@ def outputs(result: RunResult, env: Mapping[str, str]) -> dict[str, object]:
     return {
         "repositories-scanned": len(report.repositories),
         "patterns-found": len(report.patterns),
-        "extraction-opportunities": len(report.actionable),
+        "extraction-opportunities": len(result.opportunities),
+        "opportunities-ignored": len(result.ignored),
+        "dashboard-issue": result.dashboard_number or "",
         # a dry run writes nothing (done() is 0): the would-be issues are in the summary
         "issues-created": issues.done("created"),
         "issues-updated": issues.done("updated") + issues.done("reopened"),

@@ -1,9 +1,14 @@
-"""Plan the issues: one per pattern and target repository, created, updated, commented, closed or left
+"""Plan the issues: one per opportunity and target repository, created, updated, commented, closed or left
 alone — never duplicated. Pure: it reads the existing issues it is given and writes nothing.
 
     specs (rendered) + existing issues (the bot's, any state) ─► plan ─► [IssueAction] ─► publish.write
 
-- An issue belongs to a pattern by its hidden marker (``render.marker``).
+- An issue belongs to an opportunity by its hidden marker (``render.marker``).
+- Adopted: an open issue of the per-pattern version (or of an opportunity whose id is no longer reported)
+  whose pattern is now a component of an opportunity becomes that opportunity's issue: edited in place,
+  its marker rewritten. When several are, the oldest is kept and the others are closed as duplicates.
+- Ignored on the dashboard (``ignored``: opportunity id -> content hash): its open issue is closed as not
+  planned (marker ``state=ignored``); it is reopened only when its content changes.
 - Identical title, body and labels: no write. Otherwise one edit; added, removed or changed copies
   also get a short comment.
 - A pattern that is gone (and the run covered it): a comment, then closed as completed.
@@ -14,7 +19,7 @@ alone — never duplicated. Pure: it reads the existing issues it is given and w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,6 +40,7 @@ class IssueSpec:
     labels: tuple[str, ...]
     copies: dict[str, str] = field(default_factory=dict)  # copy key -> Markdown label, for comments
     private_content: bool = False  # shows private copies (allowed: the target repository is private)
+    forced: bool = False  # opened even past max-issues: the user asked for it on the dashboard
 
 
 ActionKind = Literal["label", "create", "edit", "reopen", "comment", "close", "duplicate", "unchanged", "skip"]
@@ -62,9 +68,10 @@ def _mostly_in(keys: set[str], repo: str, held: list[tuple[str, set[str]]]) -> b
     return bool(keys) and any(r == repo and len(keys & copies) * 2 >= len(keys) for r, copies in held)
 
 
-def _pick(issues: list[ExistingIssue]) -> tuple[ExistingIssue, list[ExistingIssue]]:
-    """The issue that stands for a pattern (oldest open, else oldest), and open duplicates to close."""
-    ordered = sorted(issues, key=lambda i: (i.state != "open", i.number))
+def _pick(issues: list[ExistingIssue], own: str = "") -> tuple[ExistingIssue, list[ExistingIssue]]:
+    """The issue that stands for an opportunity (oldest open, its own id's first, else oldest), and open
+    duplicates to close."""
+    ordered = sorted(issues, key=lambda i: (i.state != "open", (m := i.marker) is None or m.id != own, i.number))
     keep = ordered[0]
     return keep, [i for i in ordered[1:] if i.state == "open"]
 
@@ -73,6 +80,9 @@ def _change_comment(templates: Templates, existing: ExistingIssue, spec: IssueSp
     old = existing.marker
     if old is None:
         return ""
+    if old.id != spec.pattern_id:  # adopted: an issue of one of its components (or of its former id)
+        return templates.render("comment_adopted.md.j2", components=len(spec.marker.parts),
+                                kind=spec.marker.kind).strip()
     changes = diff_copies(old, spec.marker)
     if not changes:
         return ""
@@ -93,6 +103,7 @@ def plan(
     max_create: int | None = None,
     templates: Templates | None = None,
     unknown: Callable[[Marker], bool] | None = None,
+    ignored: Mapping[str, str] | None = None,
 ) -> list[IssueAction]:
     """What to write, in order. ``specs`` come highest ranked first; ``max_create`` caps new issues.
 
@@ -103,11 +114,19 @@ def plan(
     whose copies are mostly that issue's: it is the same pattern, seen without its unreadable copies.
     """
     templates = templates or Templates()
+    specs = list(specs)
+    ignored = ignored or {}
     by_key: dict[tuple[str, str], list[ExistingIssue]] = {}
+    by_part: dict[tuple[str, str], list[ExistingIssue]] = {}
+    wanted_ids = {(spec.repo, spec.pattern_id) for spec in specs}
     for issue in existing:
         marker = issue.marker
         if marker:
             by_key.setdefault((issue.repo, marker.id), []).append(issue)
+            if marker.kind != "dashboard" and issue.state == "open" and (issue.repo, marker.id) not in wanted_ids:
+                for part in marker.pattern_ids:
+                    by_part.setdefault((issue.repo, part), []).append(issue)
+    claimed: set[int] = set()  # ids (id()) of issues adopted by an opportunity
     held = [(issue.repo, set(_keys(m))) for issue in existing
             if issue.state == "open" and (m := issue.marker) is not None and unknown is not None and unknown(m)]
     actions: list[IssueAction] = []
@@ -116,8 +135,26 @@ def plan(
     for spec in specs:
         key = (spec.repo, spec.pattern_id)
         wanted.add(key)
-        found = by_key.get(key)
+        found = list(by_key.get(key, []))
+        for part in spec.marker.parts:  # issues of its components: adopted (the first run after an upgrade)
+            for issue in by_part.get((spec.repo, part), []):
+                if id(issue) not in claimed and issue not in found:
+                    found.append(issue)
+        claimed.update(id(i) for i in found)
         fields = {"title": spec.title, "body": spec.body, "labels": spec.labels}
+        if ignored.get(spec.pattern_id) == spec.marker.content:
+            open_ones = [i for i in found if i.state == "open"]
+            if not open_ones:
+                actions.append(IssueAction("skip", spec.repo, spec.pattern_id, note="ignored on the dashboard"))
+                continue
+            for issue in open_ones:
+                text = templates.render("comment_ignored.md.j2").strip()
+                actions.append(IssueAction("comment", spec.repo, spec.pattern_id, issue.number, {"body": text}))
+                body = replace_marker(spec.body, spec.marker.ignored())
+                actions.append(IssueAction("close", spec.repo, spec.pattern_id, issue.number,
+                                           {"body": body, "state": "closed", "state_reason": "not_planned"},
+                                           note="ignored on the dashboard"))
+            continue
         if found and unknown is not None and any((m := i.marker) is not None and unknown(m) for i in found):
             actions.append(IssueAction("skip", spec.repo, spec.pattern_id, _pick(found)[0].number,
                                   note="involves a repository that could not be read: left as it is"))
@@ -127,21 +164,24 @@ def plan(
                                   note="the same copies as an issue of a repository that could not be read"))
             continue
         if not found:
-            if max_create is not None and created >= max_create:
+            if max_create is not None and created >= max_create and not spec.forced:
                 actions.append(IssueAction("skip", spec.repo, spec.pattern_id, note="max-issues reached"))
                 continue
-            created += 1
+            created += 0 if spec.forced else 1
             actions.append(IssueAction("create", spec.repo, spec.pattern_id, fields=fields, note=spec.title))
             continue
-        issue, duplicates = _pick(found)
+        issue, duplicates = _pick(found, spec.pattern_id)
         for dup in duplicates:
-            actions.append(IssueAction("comment", dup.repo, spec.pattern_id, dup.number,
-                                  {"body": f"Duplicate of #{issue.number} (same Pattern Miner pattern)."}))
+            same = (m := dup.marker) is not None and m.id == spec.pattern_id
+            text = (f"Duplicate of #{issue.number} (same Pattern Miner pattern)." if same else
+                    f"Now part of #{issue.number}: Pattern Miner reports these copies together, as one opportunity.")
+            actions.append(IssueAction("comment", dup.repo, spec.pattern_id, dup.number, {"body": text}))
             actions.append(IssueAction("duplicate", dup.repo, spec.pattern_id, dup.number,
                                   {"state": "closed", "state_reason": "not_planned"}, note=f"duplicate of #{issue.number}"))
         if issue.state != "open":
             old = issue.marker
-            if issue.state_reason == "not_planned" or old is None or old.state != "resolved":
+            un_ignored = old is not None and old.state == "ignored"  # changed since, or unticked: reported again
+            if not un_ignored and (issue.state_reason == "not_planned" or old is None or old.state != "resolved"):
                 actions.append(IssueAction("skip", spec.repo, spec.pattern_id, issue.number, note="closed by a maintainer"))
                 continue
             reopen = dict(fields, labels=tuple(dict.fromkeys(issue.labels + spec.labels)), state="open")
@@ -166,6 +206,8 @@ def plan(
             actions.append(IssueAction("comment", spec.repo, spec.pattern_id, issue.number, {"body": comment}))
     for (repo, pattern_id), found in sorted(by_key.items()):
         if (repo, pattern_id) in wanted or (repo, pattern_id) in live:
+            continue
+        if any(id(i) in claimed or ((m := i.marker) is not None and m.kind == "dashboard") for i in found):
             continue
         issue, _ = _pick(found)
         marker = issue.marker

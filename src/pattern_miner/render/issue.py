@@ -118,11 +118,13 @@ def render_issue(
     first_seen: str,
     redact: bool = False,
     templates: Templates | None = None,
+    marker: Marker | None = None,
 ) -> RenderedIssue:
-    """Title and body for ``pattern``. ``redact``: no code and no private repository names."""
+    """Title and body for ``pattern``. ``redact``: no code and no private repository names. ``marker``: the
+    one to end the body with (an opportunity's); by default the pattern's own."""
     templates = templates or Templates()
     names = PrivateNames.of_patterns([pattern]).replacements() if redact else {}
-    marker = Marker.for_pattern(pattern, first_seen, redact=redact)
+    marker = marker or Marker.for_pattern(pattern, first_seen, redact=redact)
     title_text = scrub(pattern.title, names)
     rec = _recommendation_view(recommendation, names, redact)
     private_count = sum(1 for o in pattern.occurrences if o.private)

@@ -205,3 +205,20 @@ def clean_code(text: str) -> str:
     text = _FENCE.sub(lambda m: "'" * len(m.group(0)), text)
     text = no_comment(text).replace("-->", "-- >")
     return _filter_links(text).strip("\n")
+
+
+# ---- Mermaid: names inside a diagram ---------------------------------------------------------------
+
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 _./+,:()-]")
+MERMAID_LABEL_LIMIT = 60
+
+
+def mermaid_label(text: str) -> str:
+    """A label for a Mermaid node or edge, written between double quotes: only letters, digits and
+    `` _./+,:()-`` (anything else: quotes, brackets, pipes, backticks, HTML and newlines included, becomes
+    ``_``), at most ``MERMAID_LABEL_LIMIT`` characters. Nothing in it can end the label, the diagram or
+    its fence, or carry a mention or a link."""
+    label = _MERMAID_UNSAFE.sub("_", visible(text)).strip()
+    if len(label) > MERMAID_LABEL_LIMIT:
+        label = label[: MERMAID_LABEL_LIMIT - 3].rstrip() + "..."
+    return label or "_"

@@ -1,6 +1,12 @@
 """The hidden marker that keys an issue to its pattern and carries the machine state between runs.
 
-    <!-- pattern-miner:id=ID first-seen=YYYY-MM-DD type=deployment state=open repos=h,h copies=k:t,k:t -->
+    <!-- pattern-miner:id=ID first-seen=YYYY-MM-DD type=deployment kind=library parts=P,P hash=H state=open
+         repos=h,h copies=k:t,k:t -->
+
+``id`` is the opportunity's; ``kind`` its kind (``dashboard`` for the dashboard issue); ``parts`` the ids of its
+component patterns (how an issue finds its way when an opportunity's id is new, and how a marker of the
+per-pattern version, which has no ``kind`` and whose ``id`` is a pattern's, is adopted); ``hash`` a short
+hash of its content (an ignored opportunity stays ignored until it changes).
 
 ``repos`` and ``copies`` are short hashes, never names, so a marker can sit in a public issue about a
 pattern with private copies: ``copies`` is ``key-hash:text-hash`` per occurrence, enough to tell which
@@ -17,7 +23,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
-from pattern_miner.model import Occurrence, Pattern
+from pattern_miner.model import Occurrence, Opportunity, Pattern
 
 PREFIX = "pattern-miner:"
 HASH_LEN = 10  # hex digits: collisions among one pattern's copies are negligible at this length
@@ -44,10 +50,41 @@ class Marker:
     id: str
     first_seen: str = ""  # YYYY-MM-DD
     pattern_type: str = ""
-    state: str = "open"  # open | resolved (resolved: Pattern Miner closed it because the copies went away)
+    state: str = "open"  # open | resolved (Pattern Miner closed it: the copies went away) | ignored (the user said so)
     repos: tuple[str, ...] = ()  # short hashes of repository names
     copies: tuple[str, ...] = ()  # key-hash:text-hash per occurrence
     private: int = 0  # copies left out of repos/copies because the issue is redacted
+    kind: str = ""  # the opportunity's kind; "" in a marker of the per-pattern version (its id is a pattern's)
+    parts: tuple[str, ...] = ()  # the ids of the opportunity's component patterns
+    content: str = ""  # short hash of the opportunity's content
+
+    @property
+    def legacy(self) -> bool:
+        """Written by the per-pattern version: its id is a pattern id."""
+        return not self.kind
+
+    @property
+    def pattern_ids(self) -> tuple[str, ...]:
+        """The patterns this issue is about: its parts, or (per-pattern version) its id."""
+        return self.parts if self.kind else (self.id,)
+
+    @classmethod
+    def for_opportunity(cls, opp: Opportunity, occurrences: tuple[Occurrence, ...], content: str, first_seen: str,
+                        *, redact: bool = False) -> Marker:
+        """The marker of an opportunity's issue; ``occurrences``: every copy it shows."""
+        shown = [o for o in occurrences if not (redact and o.private)]
+        lead = opp.patterns[0].pattern_type if opp.patterns else opp.category
+        return cls(
+            id=opp.id,
+            first_seen=first_seen,
+            pattern_type=re.sub(r"[^A-Za-z0-9_.-]", "_", lead),
+            repos=tuple(sorted({short_hash(o.repo) for o in shown})),
+            copies=tuple(sorted({copy_digest(o) for o in shown})),
+            private=len(occurrences) - len(shown),
+            kind=re.sub(r"[^A-Za-z0-9_-]", "_", opp.kind),
+            parts=tuple(sorted({p.id for p in opp.patterns})),
+            content=short_hash(content),
+        )
 
     @classmethod
     def for_pattern(cls, pattern: Pattern, first_seen: str, *, redact: bool = False) -> Marker:
@@ -65,6 +102,9 @@ class Marker:
     def resolved(self) -> Marker:
         return replace(self, state="resolved")
 
+    def ignored(self) -> Marker:
+        return replace(self, state="ignored")
+
     def involves_repo(self, repo: str) -> bool:
         return short_hash(repo) in self.repos
 
@@ -74,6 +114,12 @@ class Marker:
             fields.append(f"first-seen={self.first_seen}")
         if self.pattern_type:
             fields.append(f"type={self.pattern_type}")
+        if self.kind:
+            fields.append(f"kind={self.kind}")
+        if self.parts:
+            fields.append("parts=" + ",".join(self.parts))
+        if self.content:
+            fields.append(f"hash={self.content}")
         fields.append(f"state={self.state}")
         if self.repos:
             fields.append("repos=" + ",".join(self.repos))
@@ -113,6 +159,9 @@ def parse_marker(body: str | None) -> Marker | None:
         repos=_list("repos"),
         copies=_list("copies"),
         private=int(values["private"]) if values.get("private", "").isdigit() else 0,
+        kind=values.get("kind", ""),
+        parts=_list("parts"),
+        content=values.get("hash", ""),
     )
 
 

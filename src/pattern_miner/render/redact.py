@@ -106,8 +106,9 @@ def redact_report(data: dict[str, Any], names: PrivateNames) -> dict[str, Any]:
     out["private_repositories"] = len(data.get("repositories", [])) - len(out["repositories"])
     out["failures"] = [f for f in data.get("failures", []) if f.get("repo") not in names.repos]
     out["skipped"] = [s for s in data.get("skipped", []) if s.get("repo") not in names.repos]
-    if isinstance(data.get("history"), dict):
-        out["history"] = {pid: _history(h, names) for pid, h in data["history"].items()}
+    for key in ("history", "opportunity_history"):
+        if isinstance(data.get(key), dict):
+            out[key] = {pid: _history(h, names) for pid, h in data[key].items()}
     return dict(json.loads(names.scrub(json.dumps(out, ensure_ascii=False))))
 
 

@@ -1,5 +1,6 @@
-"""The job summary (Markdown for $GITHUB_STEP_SUMMARY): patterns with their issues, failed repositories,
-skipped files, API and model usage, warnings, and in a dry run the issues that would be written.
+"""The job summary (Markdown for $GITHUB_STEP_SUMMARY): the diagram of which repositories share what, the
+opportunities ranked with their issues, failed repositories, skipped files, API and model usage, warnings,
+and in a dry run the issues that would be written.
 
 The summary of a public repository's run is public: ``public=True`` keeps private repository names and
 paths (``render.redact``), links to issues in private repositories and bodies with private code out of it.
@@ -13,8 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pattern_miner.advise.settings import ModelUsage
-from pattern_miner.model import Pattern, ScanReport
+from pattern_miner.model import Opportunity, Pattern, ScanReport
 from pattern_miner.render.markdown import code_span, md_text
+from pattern_miner.render.mermaid import diagram
 from pattern_miner.render.redact import PRIVATE_REPO, PrivateNames
 from pattern_miner.render.templates import Templates
 
@@ -75,8 +77,10 @@ def model_usage_text(usage: ModelUsage | None) -> str:
     return md_text(usage.describe(), inline=True)
 
 
-def _repos_cell(pattern: Pattern, public: bool) -> str:
-    names = [r for r in pattern.repos if not (public and any(o.private and o.repo == r for o in pattern.occurrences))]
+def _repos_cell(pattern: Pattern | Opportunity, public: bool, private: frozenset[str] = frozenset()) -> str:
+    occs = [o for p in pattern.patterns for o in p.occurrences] if isinstance(pattern, Opportunity) else []
+    occs += list(pattern.occurrences)
+    names = [r for r in pattern.repos if not (public and (r in private or any(o.private and o.repo == r for o in occs)))]
     hidden = len(pattern.repos) - len(names)
     cell = ", ".join(md_text(n, inline=True, links=False) for n in names[:6])
     if len(names) > 6:
@@ -86,7 +90,7 @@ def _repos_cell(pattern: Pattern, public: bool) -> str:
     return cell.replace("|", "\\|")
 
 
-def _issue_cell(pattern: Pattern, view: IssuesView, hidden: frozenset[str]) -> str:
+def _issue_cell(pattern: Pattern | Opportunity, view: IssuesView, hidden: frozenset[str]) -> str:
     cells = []
     for ref in sorted(view.refs.get(pattern.id, ()), key=lambda r: (r.repo, r.number)):
         if ref.repo in hidden:
@@ -111,21 +115,30 @@ def render_summary(
     public: bool,
     templates: Templates | None = None,
     private_targets: frozenset[str] = frozenset(),
+    opportunities: Sequence[Opportunity] = (),
 ) -> str:
     """``public``: the summary of a public repository's run, which anyone can read: no private
-    repository's name or path, no link to an issue in one (``private_targets``)."""
+    repository's name or path, no link to an issue in one (``private_targets``). ``opportunities``: what
+    the run published, ranked (without them, the actionable patterns are listed)."""
     templates = templates or Templates()
     dry_run = issues.dry_run
     names = PrivateNames.of_report(report) if public else PrivateNames()
     hidden = private_targets if public else frozenset()
-    opportunities = sorted(report.actionable, key=lambda p: (-p.score, p.id))
+    private = frozenset(names.repos)
+    actionable = sorted(report.actionable, key=lambda p: (-p.score, p.id))
+    listed: Sequence[Pattern | Opportunity] = list(opportunities) or list(actionable)
     rows = []
-    for p in opportunities[:MAX_ROWS]:
+    for p in listed[:MAX_ROWS]:
+        if isinstance(p, Opportunity):
+            kind, lines, confidence = p.kind, p.lines, p.confidence
+        else:
+            kind, lines, confidence = p.pattern_type, p.lines, f"{round(p.similarity * 100)}% ({p.confidence})"
         rows.append({
             "title": md_text(names.scrub(p.title), inline=True, links=False).replace("|", "\\|"),
-            "type": md_text(p.pattern_type, inline=True),
-            "repos": _repos_cell(p, public),
-            "similarity": f"{round(p.similarity * 100)}% ({p.confidence})",
+            "type": md_text(kind, inline=True),
+            "repos": _repos_cell(p, public, private),
+            "lines": lines,
+            "similarity": md_text(confidence, inline=True),
             "issue": _issue_cell(p, issues, hidden),
         })
     counts = issues.counts
@@ -156,14 +169,15 @@ def render_summary(
         stats={
             "repositories": len(report.repositories),
             "patterns": len(report.patterns),
-            "opportunities": len(report.actionable),
+            "opportunities": len(opportunities) if opportunities else len(report.actionable),
             "created": counts.get("created", 0),
             "updated": counts.get("updated", 0) + counts.get("reopened", 0),
             "commented": counts.get("commented", 0),
             "closed": counts.get("closed", 0),
         },
         patterns=rows,
-        more_patterns=max(0, len(opportunities) - MAX_ROWS),
+        more_patterns=max(0, len(listed) - MAX_ROWS),
+        diagram=diagram(opportunities, private) if opportunities else "",
         warnings=[md_text(names.scrub(w), inline=True, links=False) for w in warnings[:MAX_WARNINGS]],
         more_warnings=max(0, len(warnings) - MAX_WARNINGS),
         failures=failures,

@@ -17,7 +17,7 @@ from pattern_miner.console import Console
 from pattern_miner.errors import PatternMinerError
 
 STATE_FILE = "state.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the history of opportunities (migrated from the history of patterns, see _migrate)
 KEEP_REPORTS = 20  # full reports kept for the service; older ones are pruned (history rows are kept)
 
 _SCHEMA = """
@@ -34,6 +34,25 @@ CREATE TABLE IF NOT EXISTS sightings (
     run_seq INTEGER NOT NULL, pattern_id TEXT NOT NULL, status TEXT NOT NULL,
     repo_count INTEGER NOT NULL, occurrences TEXT NOT NULL, PRIMARY KEY (run_seq, pattern_id));
 CREATE TABLE IF NOT EXISTS reports (run_id TEXT PRIMARY KEY, saved_at TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS opportunities (
+    pattern_id TEXT PRIMARY KEY, pattern_type TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+    first_seen TEXT NOT NULL, last_seen TEXT, runs_seen INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL, last_status TEXT, resolved_on TEXT,
+    repos TEXT, occurrences TEXT, content_hash TEXT, data TEXT, parts TEXT);
+CREATE TABLE IF NOT EXISTS opportunity_sightings (
+    run_seq INTEGER NOT NULL, pattern_id TEXT NOT NULL, status TEXT NOT NULL,
+    repo_count INTEGER NOT NULL, occurrences TEXT NOT NULL, PRIMARY KEY (run_seq, pattern_id));
+"""
+
+# Schema 1 -> 2: the per-pattern version published one issue per pattern, so each pattern's history is the
+# history of a one-pattern opportunity under the pattern's id. An opportunity that now holds the pattern
+# continues it (``state.history.predecessors``): its first-seen date, its copies, its runs.
+_MIGRATE_1_TO_2 = """
+INSERT OR IGNORE INTO opportunities (pattern_id, pattern_type, title, first_seen, last_seen, runs_seen, state,
+    last_status, resolved_on, repos, occurrences, content_hash, data, parts)
+SELECT pattern_id, pattern_type, title, first_seen, last_seen, runs_seen, state, last_status, resolved_on,
+    repos, occurrences, content_hash, data, json_array(pattern_id) FROM patterns;
+INSERT OR IGNORE INTO opportunity_sightings SELECT * FROM sightings;
 """
 
 
@@ -90,6 +109,8 @@ class Database:
             raise sqlite3.DatabaseError(f"database disk image is malformed: {problems[0]}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(_SCHEMA)
+        if version == 1:
+            conn.executescript("BEGIN IMMEDIATE;" + _MIGRATE_1_TO_2 + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _move_aside(self, why: str) -> None:

@@ -20,58 +20,31 @@ import json
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pattern_miner.model import Pattern, ScanReport
 from pattern_miner.state.db import KEEP_REPORTS, STATE_FILE, Database
+from pattern_miner.state.history import (
+    OPPORTUNITIES,
+    PATTERNS,
+    PatternHistory,
+    Status,
+    Tables,
+    as_before,
+    lost_to_failure,
+    occurrence_keys,
+    predecessors,
+    resolve,
+    sighting,
+)
 
-Status = Literal["new", "grown", "shrunk", "changed", "unchanged", "resolved"]
-
-
-@dataclass(frozen=True)
-class PatternHistory:
-    pattern_id: str
-    status: Status
-    first_seen: str  # ISO date
-    last_seen: str  # ISO date
-    runs_seen: int
-    added: tuple[str, ...]  # "repo:path" of occurrences new since the last run
-    removed: tuple[str, ...]  # "repo:path" of occurrences gone since the last run
-    previous_repo_count: int
-    repo_count: int
-    title: str
-    pattern_type: str
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["added"], out["removed"] = list(self.added), list(self.removed)
-        return out
-
-
-def default_state_path(cache_dir: Path) -> Path:
-    return Path(cache_dir) / STATE_FILE
-
-
-def occurrence_keys(pattern: Pattern) -> tuple[str, ...]:
-    return tuple(sorted({f"{o.repo}:{o.path}" for o in pattern.occurrences}))
-
-
-def _compare(pattern: Pattern, keys: tuple[str, ...], row: sqlite3.Row) -> Status:
-    prev_keys = json.loads(row["occurrences"])
-    now = (len(pattern.repos), len(keys))
-    before = (len(json.loads(row["repos"])), len(prev_keys))
-    if now > before:
-        return "grown"
-    if now < before:
-        return "shrunk"
-    if set(keys) != set(prev_keys) or (pattern.content_hash or "") != (row["content_hash"] or ""):
-        return "changed"
-    return "unchanged"
-
+# an opportunity: seen as one Pattern (publish.units.as_pattern), its parts, and its JSON (Opportunity.to_dict)
+Seen = tuple[Pattern, tuple[str, ...], dict[str, Any]]
+__all__ = ["PatternHistory", "Seen", "StateStore", "Status", "default_state_path", "occurrence_keys",
+           "preview_history", "record"]
 
 def _unused_run_id(conn: sqlite3.Connection, run_id: str) -> str:
     """``run_id``, or ``run_id-2``, ``-3``... when it is recorded already (a run that ran twice)."""
@@ -82,17 +55,8 @@ def _unused_run_id(conn: sqlite3.Connection, run_id: str) -> str:
     return candidate
 
 
-def _lost_to_failure(row: sqlite3.Row, pattern: Pattern, failed: set[str]) -> bool:
-    """Whether the pattern lacks copies only because a repository it was in could not be read."""
-    if row["repos"] is None or row["state"] != "active":
-        return False
-    return bool((set(json.loads(row["repos"])) & failed) - set(pattern.repos))
-
-
-def _as_before(row: sqlite3.Row) -> PatternHistory:
-    repos = json.loads(row["repos"])
-    return PatternHistory(row["pattern_id"], "unchanged", row["first_seen"], row["last_seen"] or row["first_seen"],
-                          row["runs_seen"], (), (), len(repos), len(repos), row["title"], row["pattern_type"])
+def default_state_path(cache_dir: Path) -> Path:
+    return Path(cache_dir) / STATE_FILE
 
 
 class StateStore(Database):
@@ -100,10 +64,11 @@ class StateStore(Database):
 
     # -- public API ---------------------------------------------------------------------------
     def is_empty(self) -> bool:
-        rows = self._query("SELECT (SELECT COUNT(*) FROM runs) + (SELECT COUNT(*) FROM patterns)")
+        rows = self._query("SELECT (SELECT COUNT(*) FROM runs) + (SELECT COUNT(*) FROM patterns)"
+                           " + (SELECT COUNT(*) FROM opportunities)")
         return int(rows[0][0]) == 0
 
-    def seed(self, entries: Iterable[tuple[str, str, str]]) -> int:
+    def seed(self, entries: Iterable[tuple[str, str, str]], t: Tables = PATTERNS) -> int:
         """Restore (pattern_id, first_seen ISO date, pattern_type) entries; returns how many were new."""
         added = 0
         with self._tx() as conn:
@@ -115,7 +80,7 @@ class StateStore(Database):
                 if not pattern_id:
                     continue
                 cur = conn.execute(
-                    "INSERT OR IGNORE INTO patterns (pattern_id, pattern_type, first_seen, state) "
+                    f"INSERT OR IGNORE INTO {t.rows} (pattern_id, pattern_type, first_seen, state) "
                     "VALUES (?, ?, ?, 'active')",
                     (pattern_id, pattern_type or "", day),
                 )
@@ -130,49 +95,33 @@ class StateStore(Database):
         when: datetime,
         pattern_type: str | None = None,
         partial: bool = False,
+        opportunities: Sequence[Seen] | None = None,
+        into: dict[str, PatternHistory] | None = None,
     ) -> dict[str, PatternHistory]:
-        """Record one run; returns the history of every pattern in it plus every pattern it resolved.
+        """Record one run; returns the history of every pattern in it plus every pattern it resolved, and
+        puts that of every opportunity (``opportunities``, each seen as one Pattern with its parts) ``into``.
 
         A known pattern absent from this run is "resolved" only when the run covered it: its type was
         scanned (``pattern_type`` is the run's type filter) and every repository it was last seen in was
         scanned without failure. A pattern only known from ``seed`` (repositories unknown) is resolved only
-        by a run that scanned all repositories (``partial`` False) with no failures.
+        by a run that scanned all repositories (``partial`` False) with no failures. Opportunities alike.
         """
         day = when.date().isoformat()
-        scanned = {r.name for r in report.repositories} - {f.repo for f in report.failures}
-        out: dict[str, PatternHistory] = {}
+        counted = len(opportunities) if opportunities is not None else len(report.actionable)
         with self._tx() as conn:
             run_id = _unused_run_id(conn, run_id)
             seq = conn.execute(
                 "INSERT INTO runs (run_id, at, pattern_type, partial, repositories, patterns, opportunities,"
                 " changes) VALUES (?, ?, ?, ?, ?, ?, ?, '{}')",
-                (
-                    run_id,
-                    when.isoformat(),
-                    pattern_type,
-                    int(partial),
-                    len(report.repositories),
-                    len(report.patterns),
-                    len(report.actionable),
-                ),
+                (run_id, when.isoformat(), pattern_type, int(partial), len(report.repositories),
+                 len(report.patterns), counted),
             ).lastrowid
-            rows = {r["pattern_id"]: r for r in conn.execute("SELECT * FROM patterns")}
-            failed = {f.repo for f in report.failures}
-            for p in report.patterns:
-                row = rows.get(p.id)
-                if row is not None and _lost_to_failure(row, p, failed):
-                    out[p.id] = _as_before(row)  # unknown, not shrunk: its row stays as it was
-                    continue
-                out[p.id] = self._sighting(conn, seq, day, p, row)
-            for pid, row in rows.items():
-                if pid in out or row["state"] != "active":
-                    continue
-                if pattern_type is not None and row["pattern_type"] != pattern_type:
-                    continue
-                repos = json.loads(row["repos"]) if row["repos"] is not None else None
-                covered = set(repos) <= scanned if repos is not None else not partial and not report.failures
-                if covered:
-                    out[pid] = self._resolve(conn, seq, day, row)
+            found: list[Seen] = [(p, (), p.to_dict()) for p in report.patterns]
+            out = _record(conn, PATTERNS, seq, day, found, report, pattern_type, partial)
+            if opportunities is not None:
+                opp_out = _record(conn, OPPORTUNITIES, seq, day, opportunities, report, pattern_type, partial)
+                if into is not None:
+                    into.update(opp_out)
             changes: dict[str, int] = {}
             for h in out.values():
                 changes[h.status] = changes.get(h.status, 0) + 1
@@ -181,85 +130,17 @@ class StateStore(Database):
             )
         return out
 
-    def _sighting(
-        self, conn: sqlite3.Connection, seq: int | None, day: str, p: Pattern, row: sqlite3.Row | None
-    ) -> PatternHistory:
-        keys = occurrence_keys(p)
-        added: tuple[str, ...] = ()
-        removed: tuple[str, ...] = ()
-        prev_count = len(p.repos)
-        status: Status
-        if row is None or row["state"] == "resolved":
-            status, added, prev_count = "new", keys, 0
-        elif row["occurrences"] is None:  # seeded from an issue: its past occurrences are unknown
-            status = "unchanged"
-        else:
-            prev_keys = json.loads(row["occurrences"])
-            added = tuple(k for k in keys if k not in prev_keys)
-            removed = tuple(k for k in prev_keys if k not in keys)
-            prev_count = len(json.loads(row["repos"]))
-            status = _compare(p, keys, row)
-        first_seen = row["first_seen"] if row is not None else day
-        runs_seen = (row["runs_seen"] if row is not None else 0) + 1
-        conn.execute(
-            "INSERT OR REPLACE INTO patterns (pattern_id, pattern_type, title, first_seen, last_seen, runs_seen,"
-            " state, last_status, resolved_on, repos, occurrences, content_hash, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, NULL, ?, ?, ?, ?)",
-            (
-                p.id,
-                p.pattern_type,
-                p.title,
-                first_seen,
-                day,
-                runs_seen,
-                status,
-                json.dumps(list(p.repos)),
-                json.dumps(list(keys)),
-                p.content_hash,
-                json.dumps(p.to_dict()),
-            ),
-        )
-        conn.execute(
-            "INSERT INTO sightings VALUES (?, ?, ?, ?, ?)",
-            (seq, p.id, status, len(p.repos), json.dumps(list(keys))),
-        )
-        return PatternHistory(
-            p.id,
-            status,
-            first_seen,
-            day,
-            runs_seen,
-            added,
-            removed,
-            prev_count,
-            len(p.repos),
-            p.title,
-            p.pattern_type,
-        )
-
-    def _resolve(
-        self, conn: sqlite3.Connection, seq: int | None, day: str, row: sqlite3.Row
-    ) -> PatternHistory:
-        prev_keys = tuple(json.loads(row["occurrences"])) if row["occurrences"] is not None else ()
-        prev_count = len(json.loads(row["repos"])) if row["repos"] is not None else 0
-        conn.execute(
-            "UPDATE patterns SET state = 'resolved', last_status = 'resolved', resolved_on = ? WHERE pattern_id = ?",
-            (day, row["pattern_id"]),
-        )
-        conn.execute("INSERT INTO sightings VALUES (?, ?, 'resolved', 0, '[]')", (seq, row["pattern_id"]))
-        return PatternHistory(
-            row["pattern_id"],
-            "resolved",
-            row["first_seen"],
-            row["last_seen"] or row["first_seen"],
-            row["runs_seen"],
-            (),
-            prev_keys,
-            prev_count,
-            0,
-            row["title"],
-            row["pattern_type"],
-        )
+    def opportunities(self) -> list[dict[str, Any]]:
+        """Active opportunities as last seen (as the report has them, plus first_seen, last_seen, runs_seen,
+        status), best first."""
+        out = []
+        for row in self._query("SELECT * FROM opportunities WHERE state = 'active' AND data IS NOT NULL"):
+            data = json.loads(row["data"])
+            data.update(parts=json.loads(row["parts"] or "[]"), first_seen=row["first_seen"],
+                        last_seen=row["last_seen"], runs_seen=row["runs_seen"], status=row["last_status"])
+            out.append(data)
+        out.sort(key=lambda d: (int(d.get("rank") or 1 << 30), -float(d.get("value", d.get("score", 0))), d["id"]))
+        return out
 
     def patterns(self, pattern_type: str | None = None) -> list[dict[str, Any]]:
         """Active patterns as last seen (Pattern.to_dict() plus first_seen, last_seen, runs_seen, status)."""
@@ -278,7 +159,7 @@ class StateStore(Database):
                 status=row["last_status"],
             )
             out.append(data)
-        out.sort(key=lambda d: (-float(d.get("score", 0)), d["id"]))
+        out.sort(key=lambda d: (-float(d.get("score", d.get("value", 0))), d["id"]))
         return out
 
     def pattern_types(self) -> set[str]:
@@ -335,9 +216,41 @@ class StateStore(Database):
         return json.loads(rows[0]["data"]) if rows else None
 
 
+def _record(conn: sqlite3.Connection, t: Tables, seq: int | None, day: str, found: Sequence[Seen],
+            report: ScanReport, pattern_type: str | None, partial: bool) -> dict[str, PatternHistory]:
+    """Sightings of ``found`` in ``t``, then the known ones this run covered and did not find: resolved."""
+    scanned = {r.name for r in report.repositories} - {f.repo for f in report.failures}
+    failed = {f.repo for f in report.failures}
+    rows = {r["pattern_id"]: r for r in conn.execute(f"SELECT * FROM {t.rows}")}
+    out: dict[str, PatternHistory] = {}
+    found_ids = {p.id for p, _, _ in found}
+    for p, parts, data in found:
+        row = rows.get(p.id)
+        if row is not None and lost_to_failure(row, p, failed):
+            out[p.id] = as_before(row)  # unknown, not shrunk: its row stays as it was
+            continue
+        before = (predecessors({k: r for k, r in rows.items() if k not in found_ids}, parts)
+                  if row is None and parts else [])
+        out[p.id] = sighting(conn, t, seq, day, p, row, parts, before, data)
+        for r in before:
+            del rows[r["pattern_id"]]  # merged into p: neither resolved nor continued by another
+    for pid, row in rows.items():
+        if pid in out or row["state"] != "active":
+            continue
+        if pattern_type is not None and row["pattern_type"] != pattern_type:
+            continue
+        repos = json.loads(row["repos"]) if row["repos"] is not None else None
+        covered = set(repos) <= scanned if repos is not None else not partial and not report.failures
+        if covered:
+            out[pid] = resolve(conn, t, seq, day, row)
+    return out
+
+
 def preview_history(store: StateStore, report: ScanReport, *, run_id: str, when: datetime,
-                    pattern_type: str | None, partial: bool,
-                    seeds: Iterable[tuple[str, str, str]]) -> dict[str, PatternHistory]:
+                    pattern_type: str | None, partial: bool, seeds: Iterable[tuple[str, str, str]],
+                    opportunities: Sequence[Seen] | None = None,
+                    into: dict[str, PatternHistory] | None = None,
+                    opp_seeds: Iterable[tuple[str, str, str]] = ()) -> dict[str, PatternHistory]:
     """This run's history as ``record`` would write it, computed in a copy of the store: the store itself
     is written only when the run's effects are committed (never in a dry run)."""
     workdir = Path(tempfile.mkdtemp(prefix="pattern-miner-"))
@@ -345,15 +258,21 @@ def preview_history(store: StateStore, report: ScanReport, *, run_id: str, when:
         copy = workdir / STATE_FILE
         store.copy_to(copy)
         return record(StateStore(copy, console=store.console), report, run_id=run_id, when=when,
-                      pattern_type=pattern_type, partial=partial, seeds=seeds)
+                      pattern_type=pattern_type, partial=partial, seeds=seeds, opportunities=opportunities,
+                      into=into, opp_seeds=opp_seeds)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 def record(store: StateStore, report: ScanReport, *, run_id: str, when: datetime, pattern_type: str | None,
-           partial: bool, seeds: Iterable[tuple[str, str, str]]) -> dict[str, PatternHistory]:
-    """Record one run; a store that lost its history is first seeded from the issues' markers."""
-    seeds = list(seeds)
-    if seeds and store.is_empty():
+           partial: bool, seeds: Iterable[tuple[str, str, str]], opportunities: Sequence[Seen] | None = None,
+           into: dict[str, PatternHistory] | None = None,
+           opp_seeds: Iterable[tuple[str, str, str]] = ()) -> dict[str, PatternHistory]:
+    """Record one run; a store that lost its history is first seeded from the issues' markers (``seeds``:
+    their patterns, ``opp_seeds``: their opportunities)."""
+    seeds, opp_seeds = list(seeds), list(opp_seeds)
+    if (seeds or opp_seeds) and store.is_empty():
         store.seed(seeds)
-    return store.record_run(report, run_id=run_id, when=when, pattern_type=pattern_type, partial=partial)
+        store.seed(opp_seeds, OPPORTUNITIES)
+    return store.record_run(report, run_id=run_id, when=when, pattern_type=pattern_type, partial=partial,
+                            opportunities=opportunities, into=into)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pattern_miner.advise.recipes import code, config, docker, shell, terraform, workflow
+from pattern_miner.advise.recipes import code, config, docker, repositories, shell, terraform, workflow
 from pattern_miner.advise.recipes.base import Copies, Plan
 
 RECIPES: dict[str, Callable[[Copies], Plan]] = {
@@ -18,4 +18,5 @@ RECIPES: dict[str, Callable[[Copies], Plan]] = {
     "terraform": terraform.plan,
     "code": code.plan,
     "config": config.plan,
+    "repositories": repositories.plan,  # a family of near-copy repositories (an opportunity)
 }

@@ -4,6 +4,7 @@
     python bench/speed.py                        # both corpora, pattern-miner and jscpd 5.3.3
     python bench/speed.py --corpus stdlib --repeat 3 --jobs 2
     python bench/speed.py --corpus npm --no-jscpd
+    python bench/speed.py --corpus stdlib --cache --repeat 3   # cold vs unchanged re-scan, one cache dir
 
 Corpora (built once under --work as DIR/<owner>/<name>/ trees of hard links, so nothing is copied
 unless /tmp is on another file system; the local source never follows symlinks, hard links are files):
@@ -234,13 +235,13 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def measure(cmd: list[str], *, cwd: Path | None = None) -> Measured:
+def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Measured:
     """Run cmd; wall time, the largest process's peak RSS and the sampled peak RSS of the whole tree."""
     peak = 0
     done = threading.Event()
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
 
         def sample() -> None:
             nonlocal peak
@@ -260,11 +261,13 @@ def measure(cmd: list[str], *, cwd: Path | None = None) -> Measured:
     return Measured(seconds, proc.returncode, usage.ru_maxrss, peak, usage.ru_utime + usage.ru_stime, text[-2000:])
 
 
-def run_pattern_miner(corpus: Corpus, out: Path, jobs: int) -> Measured:
+def run_pattern_miner(corpus: Corpus, out: Path, jobs: int, cache: Path | None = None) -> Measured:
     report = out / f"pm-{corpus.name}.json"
     rusage = out / f"pm-{corpus.name}-rusage.json"
     cmd = [sys.executable, "-c", WRAPPER, str(rusage), "scan", "--root", str(corpus.root), "--format", "json",
            "--output", str(report), "--quiet", "--jobs", str(jobs)]
+    if cache is not None:
+        cmd += ["--cache-dir", str(cache)]
     m = measure(cmd)
     if m.exit_code != 0:
         raise SystemExit(f"pattern-miner failed ({m.exit_code}) on {corpus.name}:\n{m.stderr}")
@@ -308,6 +311,32 @@ def run_jscpd(jscpd: list[str], corpus: Corpus, out: Path) -> Measured:
     m.extra = {"files_scanned": total.get("sources"), "lines_scanned": total.get("lines"),
                "found": total.get("clones")}
     return m
+
+
+# ----------------------------------------------------------------------------- the fingerprint cache
+
+GOAL_WARM = 0.20  # issue #15: an unchanged re-scan with the same cache directory takes <= 20% of the first
+
+
+def cached_runs(corpus: Corpus, out: Path, jobs: int, repeat: int) -> None:
+    """Cold then warm scans with one cache directory (emptied before each cold scan): the ratio of the
+    medians, and that both found the same patterns."""
+    cache = out / f"cache-{corpus.name}"
+    cold, warm, same = [], [], True
+    for _ in range(repeat):
+        if cache.exists():
+            shutil.rmtree(cache)
+        cold.append(run_pattern_miner(corpus, out, jobs, cache))
+        first = json.loads((out / f"pm-{corpus.name}.json").read_text(encoding="utf-8"))["patterns"]
+        warm.append(run_pattern_miner(corpus, out, jobs, cache))
+        same &= first == json.loads((out / f"pm-{corpus.name}.json").read_text(encoding="utf-8"))["patterns"]
+    c, w = summarize(cold), summarize(warm)
+    ratio = w["seconds"] / c["seconds"]
+    size = sum(f.stat().st_size for f in cache.rglob("*") if f.is_file())
+    print(f"{corpus.name} with --cache-dir: cold {c['seconds']:.1f} s (cpu {c['cpu']:.1f}), warm {w['seconds']:.1f} s "
+          f"(cpu {w['cpu']:.1f}); warm / cold = {ratio:.2f} ({'within' if ratio <= GOAL_WARM else 'OVER'} "
+          f"{GOAL_WARM:.0%}); same patterns: {'yes' if same else 'NO'}; cache {mb(size)} MB; "
+          f"wall times cold {c['seconds_all']} warm {w['seconds_all']}")
 
 
 # ----------------------------------------------------------------------------- profiling
@@ -425,14 +454,16 @@ def main() -> int:
     ap.add_argument("--profile", action="store_true",
                     help="also profile pattern-miner on each corpus: one process, cProfile, match statistics")
     ap.add_argument("--top", type=int, default=25, help="functions listed by --profile (default: %(default)s)")
+    ap.add_argument("--cache", action="store_true", help="only the fingerprint cache: a cold scan and an unchanged "
+                    "re-scan with the same --cache-dir, per corpus (--repeat times; no jscpd)")
     args = ap.parse_args()
     if args.repeat < 1 or args.jobs < 1:
         ap.error("--repeat and --jobs must be at least 1")
     args.work.mkdir(parents=True, exist_ok=True)
     out = args.work / "out"
     out.mkdir(exist_ok=True)
-    jscpd = None if args.no_jscpd else jscpd_binary(install=not args.no_install)
-    if not args.no_jscpd and jscpd is None:
+    jscpd = None if args.no_jscpd or args.cache else jscpd_binary(install=not args.no_install)
+    if not args.no_jscpd and not args.cache and jscpd is None:
         print(f"jscpd {JSCPD_VERSION} not available: measuring pattern-miner alone", file=sys.stderr)
     names = ["stdlib", "npm"] if args.corpus == "all" else [args.corpus]
     if "npm" in names:  # find it before measuring anything, not after the stdlib run
@@ -446,6 +477,10 @@ def main() -> int:
           + (f", jscpd {JSCPD_VERSION} ({' '.join(JSCPD_FLAGS)})" if jscpd else ""))
     rows: list[tuple[Corpus, str, dict]] = []
     results: dict = {}
+    if args.cache:
+        for name in names:
+            cached_runs(BUILDERS[name](args.work), out, args.jobs, args.repeat)
+        return 0
     for name in names:
         corpus = BUILDERS[name](args.work)
         print(f"{name}: {corpus.repos} repositories, {corpus.files} files, {corpus.lines:,} lines, "

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pattern_miner import engine
+from pattern_miner import engine, shardfile
 from pattern_miner.config import default_config
 from pattern_miner.console import Console
 from pattern_miner.engine import build_shards, match_shards, scan
@@ -25,11 +25,13 @@ from pattern_miner.match.candidates import exact_groups
 from pattern_miner.match.confirm import THRESHOLDS
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.model import Pattern, RepoInfo, ScanReport, SourceFile
+from pattern_miner.partition import Part, plan_digest
 from pattern_miner.patterns import confidence, rank_score, stable_id
-from pattern_miner.records import CONFIG_LANGUAGES, SHARD_VERSION, Shard
+from pattern_miner.records import CONFIG_LANGUAGES
 from pattern_miner.report import render
 from pattern_miner.shard import MAX_FILE_TOKENS, build_shard
-from pattern_miner.sources.local import LocalSource, repos_from_paths
+from pattern_miner.shardfile import ShardFileError, ShardPlan, read_shard_files, write_shard_file
+from pattern_miner.sources.local import LocalSource, repos_from_paths, repos_from_root
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "repos"
 
@@ -242,25 +244,26 @@ def test_shards_round_trip_and_merge_to_the_same_report(report: ScanReport, tmp_
     config = default_config()
     source = LocalSource(repos_from_paths(sorted(p for p in EXAMPLES.iterdir() if p.is_dir())), config)
     shards = build_shards(source, console=Console(quiet=True), jobs=1)
-    paths = []
-    for i, shard in enumerate(shards):
-        paths.append(tmp_path / f"shard-{i}.pkl")
-        shard.dump(paths[-1])
-    loaded = [Shard.load(p) for p in paths]
+    names = [s.repo.name for s in shards]
+    plan = ShardPlan(Part(1, 1), tuple(names), plan_digest(names, [1] * len(names), 1))
+    write_shard_file(tmp_path / "all.pmshard", shards, [], plan)
+    loaded = read_shard_files([str(tmp_path / "all.pmshard")]).shards
     patterns, stats = match_shards(loaded, config)
     assert [p.to_dict(with_text=True) for p in patterns] == [p.to_dict(with_text=True) for p in report.patterns]
     assert stats["fragments"] == report.stats.fragments
 
 
-def test_a_shard_of_another_version_is_refused(tmp_path: Path) -> None:
+def test_a_shard_of_another_engine_version_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shard = build_shard(RepoInfo("o/r"), [])
-    shard.version = SHARD_VERSION + 1
-    shard.dump(tmp_path / "old.pkl")
-    with pytest.raises(ValueError, match="not a pattern-miner shard"):
-        Shard.load(tmp_path / "old.pkl")
-    (tmp_path / "broken.pkl").write_bytes(b"\x80\x05 not a pickle")
-    with pytest.raises(ValueError, match="not a pattern-miner shard"):
-        Shard.load(tmp_path / "broken.pkl")
+    plan = ShardPlan(Part(1, 1), ("o/r",), plan_digest(["o/r"], [1], 1))
+    monkeypatch.setattr(shardfile, "engine_version", lambda: "0.9+5.older")
+    write_shard_file(tmp_path / "old.pmshard", [shard], [], plan)
+    monkeypatch.undo()
+    with pytest.raises(ShardFileError, match="built by pattern-miner engine '0.9"):
+        read_shard_files([str(tmp_path / "old.pmshard")])
+    (tmp_path / "broken.pmshard").write_bytes(b"\x80\x05 not a shard")
+    with pytest.raises(ShardFileError, match="not a pattern-miner shard file"):
+        read_shard_files([str(tmp_path / "broken.pmshard")])
 
 
 def test_build_shard_records_files_fallbacks_and_empty_files() -> None:
@@ -400,3 +403,17 @@ def test_exact_groups_are_the_fragments_with_identical_streams() -> None:
     expected = sorted(ids for ids in by_stream.values() if len({fragments[i].repo for i in ids}) > 1)
     assert expected  # the demo has exact copies
     assert sorted(exact_groups(files, fragments)) == expected
+
+
+def test_copies_of_one_file_with_different_values_get_distinct_ids(tmp_path: Path) -> None:
+    from tests.corpus import DOCKERFILE
+
+    for i, port in enumerate((8080, 8080, 8080, 8000, 8000, 8000, 5000, 5000, 5000)):
+        (tmp_path / "o" / f"r{i}").mkdir(parents=True)
+        (tmp_path / "o" / f"r{i}" / "Dockerfile").write_text(DOCKERFILE.format(port=port))
+    config = default_config()
+    report = scan(LocalSource(repos_from_root(tmp_path), config), config, jobs=1)
+    ids = [p.id for p in report.patterns]
+    assert len(ids) >= 2 and len(set(ids)) == len(ids)  # one structural id, made distinct by the values
+    assert len({i.rsplit("-", 1)[0] for i in ids}) == 1
+    assert ids == [p.id for p in scan(LocalSource(repos_from_root(tmp_path), config), config, jobs=1).patterns]

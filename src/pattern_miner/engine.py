@@ -7,6 +7,7 @@ own, for shards built elsewhere (one CI job per group of repositories).
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import time
@@ -20,12 +21,14 @@ from typing import TYPE_CHECKING
 from pattern_miner.config import Config
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError
+from pattern_miner.fpcache import FingerprintCache
 from pattern_miner.match.accounting import suppressed
 from pattern_miner.match.cluster import grouping
 from pattern_miner.match.confirm import THRESHOLDS, Thresholds
 from pattern_miner.match.fragments import select_fragments
 from pattern_miner.match.pairs import PairFinder
 from pattern_miner.match.regions import find_regions
+from pattern_miner.matchcache import MatchCache, match_key
 from pattern_miner.model import (
     Pattern,
     RepoFailure,
@@ -42,6 +45,7 @@ from pattern_miner.patterns import build_patterns
 from pattern_miner.records import FileRecord, Shard
 from pattern_miner.semantic.find import find as find_semantic
 from pattern_miner.shard import build_shard
+from pattern_miner.shardfile import check_config, read_shard_files
 from pattern_miner.workers import die_with_parent
 
 if TYPE_CHECKING:
@@ -57,10 +61,10 @@ IN_FLIGHT = 4  # batches queued per worker: enough to keep it busy, few enough t
 GC_THRESHOLD = (100_000, 50, 100)
 
 
-def _parse_batch(groups: list[tuple[RepoInfo, list[SourceFile]]]) -> list[Shard]:
+def _parse_batch(groups: list[tuple[RepoInfo, list[SourceFile]]], cache: FingerprintCache | None = None) -> list[Shard]:
     """A batch is some files of one or more repositories (an organization's many small repositories
     share a batch): one partial shard per repository."""
-    return [build_shard(repo, files) for repo, files in groups]
+    return [build_shard(repo, files, cache=cache) for repo, files in groups]
 
 
 def _worker_init(parent: int) -> None:
@@ -99,9 +103,11 @@ def _merge(shard: Shard, part: Shard) -> None:
 
 
 def build_shards(
-    source: Source, *, console: Console, jobs: int | None = None, pattern_type: str | None = None
+    source: Source, *, console: Console, jobs: int | None = None, pattern_type: str | None = None,
+    cache: FingerprintCache | None = None,
 ) -> list[Shard]:
-    """Read every repository of the source and fingerprint it, using ``jobs`` processes.
+    """Read every repository of the source and fingerprint it, using ``jobs`` processes (``cache``: the
+    fingerprints of file contents seen before, which are not parsed again).
 
     Files go to the workers in batches of about BATCH_BYTES as soon as they are read, whatever
     repositories they come from (at most IN_FLIGHT batches per worker at a time, so memory stays
@@ -129,9 +135,9 @@ def build_shards(
             return
         work = [(shard.repo, files) for shard, files in groups]
         if pool is None:
-            collect([shard for shard, _ in groups], _parse_batch(work))
+            collect([shard for shard, _ in groups], _parse_batch(work, cache))
             return
-        pending.append(([shard for shard, _ in groups], pool.submit(_parse_batch, work)))
+        pending.append(([shard for shard, _ in groups], pool.submit(_parse_batch, work, cache)))
         while len(pending) > IN_FLIGHT * jobs:
             collect(*_ready(pending.popleft()))
 
@@ -196,11 +202,35 @@ def match_shards(
         return config.pattern_types[ptype].extraction_priority if ptype in config.pattern_types else "low"
 
     patterns = build_patterns(found.groups, regions, fragments, files, [s.repo for s in shards], priority)
+    patterns = sorted(unique_ids(patterns), key=lambda p: (-p.score, p.id))
     stats = dict(finder.stats)
     stats.update(fragments=len(fragments), pairs=len(pairs), regions=len(regions),
                  boilerplate_groups=sum(rule != "min_repos" for _, rule in found.dropped))
     stats.update({SUPPRESSED + rule: n for rule, n in suppressed(files, fragments, pairs, found, regions).items()})
     return patterns, stats
+
+
+def unique_ids(patterns: list[Pattern]) -> list[Pattern]:
+    """Patterns whose ids collide made distinct. ``patterns.stable_id`` names a pattern by its shared
+    structure, so groups of copies that differ only in values (one Dockerfile copied with three ports:
+    three clone groups) get one id; each of them then gets a suffix from the lines at least half of its
+    own copies share (its values), which is as stable across runs as the id itself."""
+    seen = Counter(p.id for p in patterns)
+    out = []
+    for p in patterns:
+        if seen[p.id] > 1:
+            counts = Counter(line for o in p.occurrences for line in set(o.text.split("\n")))
+            need = max(2, (len(p.occurrences) + 1) // 2)
+            shared = sorted(line for line, n in counts.items() if n >= need) or sorted(counts)
+            suffix = hashlib.blake2b("\n".join(shared).encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
+            p = replace(p, id=f"{p.id}-{suffix}")
+        out.append(p)
+    taken: Counter[str] = Counter()
+    for i, p in enumerate(out):  # the same shared lines too (rare): numbered in the order given
+        taken[p.id] += 1
+        if taken[p.id] > 1:
+            out[i] = replace(p, id=f"{p.id}-{taken[p.id]}")
+    return out
 
 
 def nothing_scanned(failures: Sequence[RepoFailure], shown: int = 3) -> str:
@@ -220,6 +250,7 @@ def scan(
     jobs: int | None = None,
     pattern_type: str | None = None,
     min_similarity: float | None = None,
+    cache: FingerprintCache | None = None,
     judge: Judge | None = None,
 ) -> ScanReport:
     """Scan every repository of ``source`` and report the patterns copied across them, and the jobs written
@@ -228,10 +259,47 @@ def scan(
     started = time.monotonic()
     if pattern_type is not None and pattern_type not in config.pattern_types:
         config.threshold(pattern_type)  # raises ConfigError naming the known types
-    shards = build_shards(source, console=console, jobs=jobs, pattern_type=pattern_type)
+    shards = build_shards(source, console=console, jobs=jobs, pattern_type=pattern_type, cache=cache)
+    return merge_report(shards, config, failures=source.failures, min_similarity=min_similarity, jobs=jobs,
+                        started=started, cache=cache, judge=judge)
+
+
+def merge_shard_files(given: Sequence[str], config: Config, *, config_path: str | None = None,
+                      min_similarity: float | None = None, jobs: int | None = None,
+                      judge: Judge | None = None) -> ScanReport:
+    """The report of a sharded run: its shard files (``shardfile``: every part, checked to belong
+    together and to ``config_path``'s config) merged, matched and ranked as one scan of them all would be."""
+    started = time.monotonic()
+    found = read_shard_files(given)
+    check_config(found, config_path)
+    return merge_report(found.shards, config, failures=found.failures, min_similarity=min_similarity, jobs=jobs,
+                        started=started, judge=judge)
+
+
+def merge_report(
+    shards: Sequence[Shard],
+    config: Config,
+    *,
+    failures: Sequence[RepoFailure] = (),
+    min_similarity: float | None = None,
+    jobs: int | None = None,
+    started: float | None = None,
+    cache: FingerprintCache | None = None,
+    judge: Judge | None = None,
+) -> ScanReport:
+    """The report of a scan from its shards (built here, or by the jobs of a matrix and merged); with a
+    ``cache``, the matching of inputs seen before is not done again (``matchcache``)."""
+    started = time.monotonic() if started is None else started
     if not shards:
-        raise SourceError(nothing_scanned(source.failures))
-    patterns, match_stats = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
+        raise SourceError(nothing_scanned(failures))
+    key = match_key(shards, config, min_similarity) if cache is not None else None
+    matches = MatchCache(cache.dir) if cache is not None else None
+    found = matches.get(key) if matches is not None and key else None
+    if found is None:
+        found = match_shards(shards, config, min_similarity=min_similarity, jobs=jobs)
+        if matches is not None and key:
+            matches.put(key, *found)
+    patterns, match_stats = found
     semantic = find_semantic(shards, patterns, judge=judge)
     skips: list[Skip] = [s for shard in shards for s in shard.skips]
     repositories = tuple(s.repo for s in shards)
@@ -250,7 +318,7 @@ def scan(
     return ScanReport(
         patterns=tuple(patterns),
         repositories=repositories,
-        failures=tuple(source.failures),
+        failures=tuple(failures),
         skips=tuple(skips),
         stats=stats,
         opportunities=opportunities,

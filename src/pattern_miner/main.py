@@ -18,6 +18,8 @@ from pattern_miner.errors import PatternMinerError
 # command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("pattern_miner.commands.scan", "Find code and configuration copied across local repositories"),
+    "shard": ("pattern_miner.commands.shard", "Fingerprint the K-th of N parts of the repositories into a shard file"),
+    "merge": ("pattern_miner.commands.merge", "Merge the shard files of every part into the report one scan gives"),
     "dump-tokens": ("pattern_miner.dump", "Print the normalized token stream of one file"),
     "mine": ("pattern_miner.commands.mine", "Scan, advise and (with --publish) ensure one GitHub issue per pattern"),
     "action": ("pattern_miner.commands.action", "The GitHub Action entrypoint (reads INPUT_* from the environment)"),

@@ -32,7 +32,8 @@ from pattern_miner.effects import (
     Writers,
     commit,
 )
-from pattern_miner.engine import scan
+from pattern_miner.engine import merge_shard_files, scan
+from pattern_miner.fpcache import FINGERPRINTS, FingerprintCache
 from pattern_miner.model import Opportunity, Pattern, ScanReport
 from pattern_miner.publish import privacy
 from pattern_miner.publish.dashboard import (
@@ -118,9 +119,15 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
 
     # with a key, Claude confirms the semantic candidates; what it spends comes out of the run's budget
     judge = judge_for(clients.anthropic, settings.model, Path(settings.cache_dir), settings.max_model_calls, warn)
-    with console.stage("Scanning the repositories"):
-        report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
-                      pattern_type=settings.pattern_type, min_similarity=settings.min_similarity, judge=judge)
+    if settings.shards:  # a sharded run: the matrix's jobs scanned, this one merges
+        with console.stage("Merging the shards"):
+            report = merge_shard_files(settings.shards, clients.config, config_path=settings.config_path,
+                                       min_similarity=settings.min_similarity, jobs=settings.jobs, judge=judge)
+    else:
+        with console.stage("Scanning the repositories"):
+            report = scan(clients.source, clients.config, console=console, jobs=settings.jobs,
+                          pattern_type=settings.pattern_type, min_similarity=settings.min_similarity,
+                          cache=FingerprintCache(Path(settings.cache_dir) / FINGERPRINTS), judge=judge)
     judged = judge.stats.calls if judge is not None else 0
     failed = {f.repo for f in report.failures}
     opportunities = published(report)

@@ -12,12 +12,10 @@ merges shards never loads a grammar).
 
 from __future__ import annotations
 
-import pickle
 import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -152,7 +150,8 @@ class FileRecord:
 
 @dataclass
 class Shard:
-    """Every record of one repository, and what was skipped: what one parse job hands to the merge."""
+    """Every record of one repository, and what was skipped: what one parse job hands to the merge
+    (written and read by ``shardfile``, never pickled to disk)."""
 
     repo: RepoInfo
     files: list[FileRecord] = field(default_factory=list)
@@ -160,17 +159,3 @@ class Shard:
     lines_scanned: int = 0
     parse_fallbacks: int = 0
     version: int = SHARD_VERSION
-
-    def dump(self, path: Path) -> None:
-        path.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
-
-    @staticmethod
-    def load(path: Path) -> Shard:
-        try:
-            shard = pickle.loads(path.read_bytes())
-        except (pickle.UnpicklingError, AttributeError, TypeError, EOFError, ImportError, IndexError) as exc:
-            # an older version's records may no longer unpickle at all
-            raise ValueError(f"{path}: not a pattern-miner shard of version {SHARD_VERSION} ({exc})") from None
-        if not isinstance(shard, Shard) or shard.version != SHARD_VERSION:
-            raise ValueError(f"{path}: not a pattern-miner shard of version {SHARD_VERSION}")
-        return shard

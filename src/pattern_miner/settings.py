@@ -64,6 +64,7 @@ class Settings:
     jobs: int | None = None  # worker processes (None: every core)
     run_id: str | None = None  # None: a timestamp
     summary_repo: str | None = None  # the workflow's repository: its summary and artifacts are public when it is
+    shards: tuple[str, ...] = ()  # shard files (or directories, globs) of a sharded run: merged, not scanned
 
     @property
     def report_file(self) -> Path:
@@ -104,6 +105,7 @@ class Option:
     low: float | None = None  # numbers: the least admitted
     high: float | None = None
     secret: bool = False  # never printed, masked in the runner's log
+    many: bool = False  # the flag takes one or more values (FILE...), the input comma- or newline-separated
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -150,6 +152,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("report_path", "JSON report path (default: <cache-dir>/pattern-miner-report.json)", flag="--report"),
     Option("jobs", "worker processes (default: every core)", flag="--jobs", short="-j", parse=int, kind=int, low=1),
     Option("api_url", "GitHub API URL (GitHub Enterprise, a proxy)", env="GITHUB_API_URL"),
+    Option("shards", "shard files of a sharded run (`pattern-miner shard`), directories or globs of them: "
+           "publish from their merge instead of scanning", flag="--shards", input="shards", parse=_words, many=True),
 )
 BY_FIELD = {o.field: o for o in OPTIONS}
 INPUTS = tuple(o.input for o in OPTIONS if o.input)  # what action.yml declares, in its order
@@ -233,6 +237,9 @@ def add_cli_options(parser: argparse.ArgumentParser, names: Sequence[str]) -> No
         kwargs: dict[str, Any] = {"dest": option.field, "help": option.help, "default": None}
         if option.choices:
             kwargs["choices"] = option.choices
+        elif option.many:
+            kwargs["nargs"] = "+"
+            kwargs["metavar"] = "FILE"
         elif option.parse is _words:
             kwargs["type"] = _words
         elif option.kind is bool:
@@ -250,7 +257,7 @@ def from_cli(args: argparse.Namespace, env: Mapping[str, str] | None = None, **o
     for option in OPTIONS:
         given = getattr(args, option.field, None)
         if given is not None:
-            values[option.field] = given
+            values[option.field] = tuple(given) if option.many else given
     if getattr(args, "local_paths", None):  # which local repositories (commands.scan's two ways)
         values["local_paths"] = tuple(args.local_paths)
     if getattr(args, "local_root", None):
@@ -283,6 +290,7 @@ def from_action(env: Mapping[str, str]) -> Settings:
     values["config_path"] = inside(values.get("config_path", DEFAULT_CONFIG))
     values["cache_dir"] = inside(values.get("cache_dir", DEFAULT_CACHE))
     values["template_dir"] = inside(values.get("template_dir"))
+    values["shards"] = tuple(str(p if Path(p).is_absolute() else workspace / p) for p in values.get("shards", ()))
     values["report_path"] = str(Path(values["cache_dir"]) / DEFAULT_REPORT)
     values["issue_repo"] = values.get("issue_repo") or env.get("GITHUB_REPOSITORY") or None
     values["api_url"] = env.get("GITHUB_API_URL") or DEFAULT_API_URL

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from array import array
 
+from pattern_miner.fpcache import FingerprintCache
 from pattern_miner.lexer import decode, lexical_items
 from pattern_miner.model import RepoInfo, Skip, SourceFile
 from pattern_miner.parse import TokenizedFile, tokenize
@@ -58,19 +59,42 @@ def record_file(tok: TokenizedFile, source: SourceFile, text: str) -> FileRecord
     )
 
 
-def build_shard(repo: RepoInfo, files: list[SourceFile], skips: list[Skip] | None = None) -> Shard:
-    """Parse, normalize and fingerprint every file of one repository."""
+def build_shard(repo: RepoInfo, files: list[SourceFile], skips: list[Skip] | None = None,
+                cache: FingerprintCache | None = None) -> Shard:
+    """Parse, normalize and fingerprint every file of one repository; with a ``cache``, a file whose
+    content was fingerprinted before (by this engine version) is not parsed again."""
     shard = Shard(repo=repo, skips=list(skips or []))
     for source in files:
-        if lexical_items(source.data, stop=MAX_FILE_TOKENS) > MAX_FILE_TOKENS:
-            shard.skips.append(Skip(repo.name, source.path, "too-many-tokens"))  # decided before parsing
+        text: str | None = None
+        hit = None
+        if cache is not None:
+            text = decode(source.data)
+            hit = cache.get(source.path, source.data, source.sha, source.pattern_types, text)
+        if hit is not None and hit.skip is not None:
+            shard.skips.append(Skip(repo.name, source.path, hit.skip))
             continue
-        text = decode(source.data)
-        tok = tokenize(source.path, source.data, text=text)
-        if not tok.struct:
-            shard.skips.append(Skip(repo.name, source.path, "empty"))
-            continue
-        shard.files.append(record_file(tok, source, text))
-        shard.lines_scanned += tok.n_lines
-        shard.parse_fallbacks += tok.fallback
+        if hit is not None and hit.record is not None:
+            rec = hit.record
+        else:
+            outcome = _fingerprint(source, text)
+            if cache is not None:
+                cache.put(source.path, source.data, source.sha, outcome)
+            if isinstance(outcome, str):
+                shard.skips.append(Skip(repo.name, source.path, outcome))
+                continue
+            rec = outcome
+        shard.files.append(rec)
+        shard.lines_scanned += rec.n_lines
+        shard.parse_fallbacks += rec.fallback
     return shard
+
+
+def _fingerprint(source: SourceFile, text: str | None) -> FileRecord | str:
+    """One file's record, or why it has none ("too-many-tokens" is decided before parsing)."""
+    if lexical_items(source.data, stop=MAX_FILE_TOKENS) > MAX_FILE_TOKENS:
+        return "too-many-tokens"
+    text = decode(source.data) if text is None else text
+    tok = tokenize(source.path, source.data, text=text)
+    if not tok.struct:
+        return "empty"
+    return record_file(tok, source, text)

@@ -65,7 +65,7 @@ def connect(settings: Settings, console: Console) -> Clients:
     else:
         from pattern_miner.sources.local import LocalSource
 
-        source = LocalSource(local_repos(settings, config), config, console)
+        source = LocalSource(local_repos(settings, config) if not settings.shards else [], config, console)
     anthropic_client = None
     if settings.anthropic_api_key:
         from pattern_miner.advise.claude import make_client

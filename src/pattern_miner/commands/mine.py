@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, console: Console) -> int:
     if args.github and (args.local_paths or args.local_root):
         raise UsageError("scan either GitHub (--github) or local paths, not both")
+    if args.shards and (args.github or args.local_paths or args.local_root):
+        raise UsageError("--shards publishes from shards already scanned: give no repositories (nor --github)")
     config = args.config_path or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
     if args.github and not config:
         raise UsageError("--github needs a config file listing the repositories (--config)")

@@ -22,6 +22,12 @@ from pattern_miner.render.templates import Templates
 
 MAX_ROWS = 100  # patterns listed in the table; the JSON report has all of them
 MAX_WOULD_BE = 20  # dry run: issue bodies shown in full
+MAX_FAILURES = 100  # repositories that could not be read, listed (an organisation may have thousands)
+MAX_WARNINGS = 50
+# The runner refuses a step summary over 1 MiB (``actions.SUMMARY_LIMIT``). Everything but the would-be issue
+# bodies is bounded by the counts above (~100 KB at most); the bodies (each up to GitHub's 65,536 characters)
+# are shown while they fit in this budget, the rest by title only.
+WOULD_BE_BYTES = 640 * 1024
 
 
 @dataclass(frozen=True)
@@ -142,16 +148,21 @@ def render_summary(
     failures = [
         {"repo": PRIVATE_REPO if public and f.repo in private_repos else md_text(f.repo, inline=True, links=False),
          "reason": md_text(f.reason, inline=True, links=False).replace("|", "\\|")}
-        for f in report.failures
+        for f in report.failures[:MAX_FAILURES]
     ]
+    warnings = list(warnings)
     skipped = sorted(report.stats.files_skipped.items()) or sorted(_count_skips(report).items())
     would_be: list[dict[str, str]] = []
+    budget = WOULD_BE_BYTES
     for w in issues.would_be[:MAX_WOULD_BE] if dry_run else ():
         withheld = public and (w.private_content or w.repo in hidden)
+        body = "_(withheld from this public summary: it shows private code)_" if withheld else w.body
+        size = len(body.encode("utf-8"))
+        body = body if size <= budget else "_(not shown: the job summary is limited to 1 MiB; see the report)_"
+        budget -= min(size, budget)
         would_be.append({"action": {"create": "Create", "edit": "Update", "reopen": "Reopen"}[w.action],
                          "repo": code_span(PRIVATE_REPO if w.repo in hidden else w.repo),
-                         "title": md_text(names.scrub(w.title), inline=True),
-                         "body": "_(withheld from this public summary: it shows private code)_" if withheld else w.body})
+                         "title": md_text(names.scrub(w.title), inline=True), "body": body})
     return templates.render(
         "summary.md.j2",
         dry_run=dry_run,
@@ -167,8 +178,10 @@ def render_summary(
         patterns=rows,
         more_patterns=max(0, len(listed) - MAX_ROWS),
         diagram=diagram(opportunities, private) if opportunities else "",
-        warnings=[md_text(names.scrub(w), inline=True, links=False) for w in warnings],
+        warnings=[md_text(names.scrub(w), inline=True, links=False) for w in warnings[:MAX_WARNINGS]],
+        more_warnings=max(0, len(warnings) - MAX_WARNINGS),
         failures=failures,
+        more_failures=max(0, len(report.failures) - MAX_FAILURES),
         skipped=skipped,
         skipped_total=sum(n for _, n in skipped),
         usage={

@@ -66,6 +66,7 @@ class _Meta:
     html_url: str | None
     default_branch: str
     archived: bool = False
+    size: int | None = None  # KB, as GitHub lists it: balances the parts of a sharded run
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,7 @@ class GitHubSource:
                  repos: Sequence[str] | None = None, max_workers: int = 8, github: Github | None = None,
                  sleep: Callable[[float], None] = time.sleep, max_wait: float = DEFAULT_MAX_WAIT,
                  paced: bool | None = None) -> None:
-        self.config = config
-        self.token = token
-        self.console = console
+        self.config, self.token, self.console, self.base_url = config, token, console, base_url
         self.repos = tuple(repos or ())
         self.max_workers = max(1, max_workers)
         self.max_wait = max_wait
@@ -97,7 +96,7 @@ class GitHubSource:
         self._lock = threading.Lock()
         self._viewer: str | None = None
         self._reached = False  # some repository or owner was read: the API is there
-        self.base_url = base_url
+        self.narrow: Callable[[list[_Target]], list[_Target]] | None = None  # a sharded run's part of them
 
     @property
     def failures(self) -> list[RepoFailure]:
@@ -132,7 +131,7 @@ class GitHubSource:
     # -- which repositories --------------------------------------------------------------------------
     def snapshots(self) -> Iterator[RepoSnapshot]:
         self._failures.clear()  # each call is a fresh run over the repositories
-        targets = self._targets()
+        targets = self.narrow(self._targets()) if self.narrow else self._targets()
         progress = self.console.progress("Reading GitHub", total=len(targets)) if self.console else None
         try:
             for target in targets:
@@ -382,10 +381,10 @@ class GitHubSource:
 
 
 def _meta(repo: Repository) -> _Meta:
-    name = _text(repo.full_name, "full_name")
-    html_url = repo.html_url
-    return _Meta(name, bool(repo.private), html_url if isinstance(html_url, str) else None,
-                 _text(repo.default_branch, "default_branch"), repo.archived is True)
+    return _Meta(_text(repo.full_name, "full_name"), bool(repo.private),
+                 repo.html_url if isinstance(repo.html_url, str) else None,
+                 _text(repo.default_branch, "default_branch"), repo.archived is True,
+                 repo.size if isinstance(repo.size, int) else None)
 
 
 def _text(value: Any, what: str) -> str:

@@ -5,6 +5,10 @@ and the opportunities of kind ``semantic``."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -419,3 +423,30 @@ def test_elements_are_in_token_order_for_every_language() -> None:
     for rec in shard.files:
         assert list(rec.element_at) == sorted(rec.element_at) and len(rec.element_at) == len(rec.elements.split("\n"))
     assert "res:google_storage_bucket" in shard.files[3].elements.split("\n")
+
+
+CANDIDATES = """
+import sys
+from pattern_miner.config import default_config
+from pattern_miner.console import Console
+from pattern_miner.engine import build_shards
+from pattern_miner.semantic.candidates import find_candidates
+from pattern_miner.semantic.profiles import Rarity, unit_refs
+from pattern_miner.sources.local import LocalSource, repos_from_paths
+config = default_config()
+shards = build_shards(LocalSource(repos_from_paths(sys.argv[1:]), config), console=Console(quiet=True), jobs=1)
+units = unit_refs(shards)
+for candidate in find_candidates(shards, units, Rarity(units)):
+    print(repr(candidate))
+"""
+
+
+def test_the_candidates_are_the_same_whatever_the_string_hash_seed() -> None:
+    """Units' elements are sets: what is summed over them is summed in one order, or a run's candidates (and
+    so its model calls and issues) would change with PYTHONHASHSEED."""
+    lib = Path(sysconfig.get_paths()["stdlib"])
+    repos = [str(lib / name) for name in ("email", "http", "urllib", "xmlrpc", "logging")]
+    runs = [subprocess.run([sys.executable, "-c", CANDIDATES, *repos], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")]
+    assert runs[0].count("Candidate(") >= 10
+    assert runs[0] == runs[1] == runs[2]

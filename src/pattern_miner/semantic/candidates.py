@@ -57,25 +57,39 @@ def _shingles(shards: Sequence[Shard], unit: UnitRef) -> set[int]:
     return set(values[unit.start:max(unit.start, unit.end - SHINGLE + 1)].tolist())
 
 
-def shared_weights(units: Sequence[UnitRef], rarity: Rarity) -> dict[tuple[int, int], float]:
-    """The weight every pair of units from different repositories shares in rare elements, from the index."""
+def scored_pairs(units: Sequence[UnitRef], rarity: Rarity, totals: Sequence[float]) -> list[tuple[int, int, float]]:
+    """Every pair of units from different repositories scoring ``MIN_PAIR_SCORE`` or more on the rare elements
+    they share, found from the index (in numpy: a posting list of n units makes n² pairs), by unit ids."""
     limit = min(MAX_POSTING, max(MIN_RARE_UNITS, int(RARE_SHARE * len(units))))
     postings: dict[str, list[int]] = defaultdict(list)
     for i, unit in enumerate(units):
-        for element in unit.elements:
+        for element in sorted(unit.elements):  # sorted: the sums' order, hence their last bits, never varies
             if rarity.df[element] <= limit and rarity.weight(element) > 0:
                 postings[element].append(i)
-    shared: dict[tuple[int, int], float] = defaultdict(float)
+    repo = np.array([u.repo for u in units], dtype=np.int64)
+    n = len(units)
+    codes: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     for element, ids in postings.items():
         if len(ids) < 2:
             continue
-        weight = rarity.weight(element)
-        for x, a in enumerate(ids):
-            repo = units[a].repo
-            for b in ids[x + 1:]:
-                if units[b].repo != repo:
-                    shared[(a, b)] += weight
-    return shared
+        held = np.array(ids, dtype=np.int64)
+        first, second = np.triu_indices(len(held), 1)
+        a, b = held[first], held[second]
+        other = repo[a] != repo[b]
+        codes.append(a[other] * n + b[other])
+        weights.append(np.full(int(other.sum()), rarity.weight(element)))
+    if not codes:
+        return []
+    pairs, where = np.unique(np.concatenate(codes), return_inverse=True)
+    shared = np.bincount(where, weights=np.concatenate(weights))  # summed in element order, as one by one
+    a, b = pairs // n, pairs % n
+    total = np.asarray(totals, dtype=np.float64)
+    both = (total[a] > 0) & (total[b] > 0)
+    score = np.zeros(len(pairs))
+    score[both] = shared[both] * shared[both] / np.sqrt(total[a[both]] * total[b[both]])  # ``pair_score``
+    keep = np.flatnonzero(score >= MIN_PAIR_SCORE)
+    return list(zip(a[keep].tolist(), b[keep].tolist(), score[keep].tolist(), strict=True))
 
 
 def find_candidates(shards: Sequence[Shard], units: Sequence[UnitRef], rarity: Rarity,
@@ -83,7 +97,7 @@ def find_candidates(shards: Sequence[Shard], units: Sequence[UnitRef], rarity: R
                     limit: int | None = None) -> list[Candidate]:
     """Candidate groups scoring ``min_score`` or more, best first (``limit`` at most). ``copies``: pairs known
     to be copies (of one clone pattern), never candidates."""
-    totals = [sum(rarity.weight(e) for e in u.elements) for u in units]
+    totals = [sum(rarity.weight(e) for e in sorted(u.elements)) for u in units]  # in one order, every run
     shingles: dict[int, set[int]] = {}
 
     def copied(a: int, b: int) -> bool:
@@ -94,9 +108,8 @@ def find_candidates(shards: Sequence[Shard], units: Sequence[UnitRef], rarity: R
         return bool(sa and sb) and len(sa & sb) >= COPY_SHARE * min(len(sa), len(sb))
 
     partners: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for (a, b), weight in shared_weights(units, rarity).items():
-        score = pair_score(weight, totals[a], totals[b])
-        if score < MIN_PAIR_SCORE or copied(a, b):
+    for a, b, score in scored_pairs(units, rarity, totals):
+        if copied(a, b):
             continue
         partners[a].append((score, b))
         partners[b].append((score, a))

@@ -166,6 +166,7 @@ class Rarity:
     def __init__(self, units: Sequence[UnitRef]) -> None:
         self.units = max(1, len(units))
         self.df: Counter[str] = Counter(e for u in units for e in u.elements)
+        self._weights: dict[str, float] = {}  # asked for every element of every unit: computed once each
 
     def idf(self, element: str) -> float:
         """``log(units / units holding it)`` over its largest value, ``log(units)``: 1 for an element one unit
@@ -173,9 +174,15 @@ class Rarity:
         return math.log(self.units / max(1, self.df[element])) / math.log(max(2, self.units))
 
     def weight(self, element: str) -> float:
-        kind, _, text = element.partition(":")
-        weight = self.idf(element) * KIND_WEIGHT.get(kind, 1.0)
-        return weight * COMMON_WEIGHT if is_common(kind, text) else weight
+        weight = self._weights.get(element)
+        if weight is None:
+            kind, _, text = element.partition(":")
+            weight = self.idf(element) * KIND_WEIGHT.get(kind, 1.0)
+            weight = self._weights[element] = weight * COMMON_WEIGHT if is_common(kind, text) else weight
+        return weight
+
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 def is_common(kind: str, text: str) -> bool:
@@ -185,5 +192,5 @@ def is_common(kind: str, text: str) -> bool:
     if kind in ("cmd", "flag"):
         return text.split(" ", 1)[0] in CORE_COMMANDS
     if kind == "call":
-        return text in JS_GLOBALS or text in dir(builtins)
+        return text in JS_GLOBALS or text in _BUILTINS
     return False

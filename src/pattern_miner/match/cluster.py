@@ -50,7 +50,9 @@ class Group:
     pairs: tuple[ClonePair, ...]
 
 
-class _UnionFind:
+class UnionFind:
+    """Disjoint sets of ints; a set's root is its smallest member (path compression on find)."""
+
     def __init__(self) -> None:
         self.parent: dict[int, int] = {}
 
@@ -135,7 +137,7 @@ def grouping(
     kept = largest_units(pairs, fragments)
     left_out = {i: "inside_larger" for p in pairs for i in (p.a, p.b)}
     left_out.update({i: "weak" for p in kept for i in (p.a, p.b)})
-    uf = _UnionFind()
+    uf = UnionFind()
     size: dict[int, int] = defaultdict(lambda: 1)
     for pair in kept:
         if pair.strong:
@@ -187,7 +189,7 @@ def grouping(
     return out
 
 
-def _agreeing(kept: Sequence[ClonePair], uf: _UnionFind, size: dict[int, int]) -> list[ClonePair]:
+def _agreeing(kept: Sequence[ClonePair], uf: UnionFind, size: dict[int, int]) -> list[ClonePair]:
     """Join two groups that their weak pairs tie as a whole: at least AGREE_PAIRS of them, and AGREE_SHARE of
     all the pairs between the two groups (one borderline match never joins two groups; most of their copies
     matching each other do). Returns the weak pairs that joined."""
@@ -232,7 +234,7 @@ def identical_subgroups(group: Group) -> list[Group]:
     """The copies of a group that are identical to each other (Type-1, or Type-2: names renamed), joined by
     its ``identical`` pairs: a pair of identical files among many variants of one template is a copy, even
     where the variants are boilerplate."""
-    uf = _UnionFind()
+    uf = UnionFind()
     for p in group.pairs:
         if identical(p):
             uf.union(p.a, p.b)

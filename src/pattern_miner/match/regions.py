@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pattern_miner.match.cluster import BOILERPLATE_MIN_REPOS, BOILERPLATE_SHARE, Group
+from pattern_miner.match.cluster import BOILERPLATE_MIN_REPOS, BOILERPLATE_SHARE, Group, UnionFind
 from pattern_miner.match.confirm import ClonePair
 from pattern_miner.match.coverage import Files, candidate_files, cover, covered_lines
 from pattern_miner.match.fragments import Fragment
@@ -68,24 +68,6 @@ class Region:
         """The share of all the files' code lines covered by common material (Dolos's pair similarity)."""
         total = sum(self.code_lines)
         return sum(self.covered) / total if total else 0.0
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 @dataclass(frozen=True)
@@ -155,7 +137,7 @@ def find_regions(files: Files, fragments: Sequence[Fragment], pairs: Sequence[Cl
     ``min_similarity``: the least similarity the user asked of every pattern, if any, which a region's
     coverage similarity must reach too)."""
     found = edges(files, fragments, pairs, common, rarity, rare_least)
-    uf = _UnionFind()
+    uf = UnionFind()
     for e in found:
         if not e.explained:
             uf.union(e.a, e.b)

@@ -275,6 +275,8 @@ def _corrupt(cache: Path, case: str) -> None:
     state = cache / "state.sqlite3"
     blobs = cache / "github" / "blobs"
     records = sorted((cache / "github" / "repos").glob("*.json"))
+    assert records or not case.startswith("repository record"), sorted(
+        str(p.relative_to(cache)) for p in cache.rglob("*") if "blobs" not in p.parts)  # what the first run left
     if case == "state is garbage":
         state.write_bytes(b"not a database " * 500)
     elif case == "state is truncated":

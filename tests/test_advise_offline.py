@@ -349,3 +349,57 @@ def test_whole_workflow_files_call_the_reusable_workflow_from_their_first_job() 
         Occurrence(**{**o.__dict__, "unit": "file", "name": ""}) for o in base.occurrences)})
     rec = offline_recommendation(files)
     assert rec.usage.startswith("jobs:\n  deploy:\n    uses: acme/shared-workflows/.github/workflows/cloud-run-deploy.yml@v1")
+
+
+RENAMED_CLIENT = '''import requests
+
+
+class {name}Error(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+class {name}Client:
+    def __init__(self, base_url, token, timeout=10):
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {{token}}"
+        self.timeout = timeout
+
+    def get(self, path, **params):
+        response = self.session.get(f"{{self.base_url}}/{{path}}", params=params, timeout=self.timeout)
+        if response.status_code >= 400:
+            raise {name}Error(response.status_code, response.text)
+        return response.json()
+'''
+
+
+def renamed_client_pattern(kind: str = "file") -> Pattern:
+    texts = [RENAMED_CLIENT.format(name=name) for name in ("Ledger", "Payments", "Warehouse")]
+    paths = ["worker/ledger_client.py", "app/payments_client.py", "inventory/warehouse_client.py"]
+    return Pattern(
+        id="p-renamed", pattern_type="api_client", kind=kind, language="python", title="ledger_client.py",
+        similarity=0.9, confidence="High", score=8.0, lines=22,
+        occurrences=tuple(occ(f"acme/r{i}", path, text, unit=kind, name="" if kind == "file" else "get",
+                              language="python") for i, (path, text) in enumerate(zip(paths, texts, strict=True))),
+        features=("get",), content_hash="h-renamed")
+
+
+def test_a_file_that_is_one_class_renamed_in_each_copy_is_named_after_that_class() -> None:
+    rec = offline_recommendation(renamed_client_pattern())
+    # not after its most shared method (`get`, which made "get-client"): after the class, renamed in each copy
+    assert rec.library_name == "api-client"
+    assert "from api_client import ApiClient" in rec.usage
+    assert "api_client = ApiClient(base_url, token)" in rec.usage  # the client class's __init__, not the error's
+    assert "`LedgerClient` (`PaymentsClient`, `WarehouseClient` in the other copies)" in rec.summary
+
+
+def test_classes_that_do_not_line_up_are_not_taken_for_one_renamed_class() -> None:
+    from pattern_miner.advise.recipes.code import renamed_class
+
+    assert renamed_class([["LedgerError", "LedgerClient"], ["PaymentsError", "PaymentsClient"]]) == (
+        ["LedgerClient", "PaymentsClient"], ["client"])
+    assert renamed_class([["LedgerClient"], ["PaymentsClient", "Extra"]]) is None  # not one class a copy
+    assert renamed_class([["Ledger"], ["Payments"]]) is None  # nothing in common: no name to give
+    assert renamed_class([["FooError"], ["BarError"]]) is None  # an exception class names no library

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pattern_miner.advise import signals
-from pattern_miner.advise.naming import is_generic, package_name, pascal, path_stem, snake
+from pattern_miner.advise.naming import camel, is_generic, package_name, pascal, path_stem, snake, words
 from pattern_miner.advise.recipes.base import Copies, Plan, listing
 from pattern_miner.representative import representative_pair
 
@@ -29,6 +29,23 @@ def _primary(c: Copies, functions: list[str], classes: list[str]) -> tuple[str, 
     return "", False
 
 
+def renamed_class(per_copy_classes: list[list[str]]) -> tuple[list[str], list[str]] | None:
+    """A class each copy defines under its own name (``PaymentsClient``, ``LedgerClient``): the copies' classes
+    taken in order, the first that is no exception class and whose names share words. Returns its name in
+    each copy and the words the names share (``client``); None when the copies' classes do not line up."""
+    counts = {len(names) for names in per_copy_classes}
+    if len(per_copy_classes) < 2 or len(counts) != 1 or 0 in counts:
+        return None
+    for names in zip(*per_copy_classes, strict=True):
+        if len(set(names)) == 1 or names[0].endswith(("Error", "Exception")):
+            continue  # a class of one name is shared (found as such); an exception class names no library
+        common = set(words(names[0])).intersection(*(words(n) for n in names[1:]))
+        shared_words = [w for w in words(names[0]) if w in common and not is_generic(w)]
+        if shared_words:
+            return list(names), shared_words
+    return None
+
+
 def _signature(c: Copies, top: int, name: str) -> tuple[list[str], bool, bool]:
     """(parameters, is_async, returns_error) of ``name`` in the representative copy."""
     text = c.texts[top] if c.texts else ""
@@ -37,7 +54,8 @@ def _signature(c: Copies, top: int, name: str) -> tuple[list[str], bool, bool]:
             returns_error = bool(re.search(rf"func\s+(?:\([^)]*\)\s*)?{re.escape(fname)}\s*\([^)]*\)[^{{\n]*error", text))
             return params, is_async, returns_error
     if name and c.language == "python":  # a class: its __init__ parameters
-        for fname, params, _ in signals.functions(text, c.language):
+        at = re.search(rf"^\s*class\s+{re.escape(name)}\b", text, re.M)
+        for fname, params, _ in signals.functions(text[at.start():] if at else text, c.language):
             if fname == "__init__":
                 return params, False, False
     return [], False, False
@@ -48,10 +66,10 @@ def _usage(c: Copies, lib: str, unit: str, is_class: bool, params: list[str], is
     owner_url = f"github.com/{c.owner}/{lib}"
     if c.language == "python":
         module = snake(lib)
-        call = f"client = {unit}({args})" if is_class else f"result = {unit}({args})"
+        call = f"{snake(unit)} = {unit}({args})" if is_class else f"result = {unit}({args})"
         return f"# pip install {lib}   (built from {owner_url})\nfrom {module} import {unit}\n\n{call}\n"
     if c.language in ("javascript", "typescript"):
-        call = (f"const client = new {unit}({args});" if is_class
+        call = (f"const {camel(unit)} = new {unit}({args});" if is_class
                 else f"const result = {'await ' if is_async else ''}{unit}({args});")
         return f'// npm install {lib}   (built from {owner_url})\nimport {{ {unit} }} from "{lib}";\n\n{call}\n'
     package = re.sub(r"[^a-z0-9]", "", lib.lower()) or "shared"
@@ -68,10 +86,15 @@ def plan(c: Copies) -> Plan:
     shared_funcs = signals.shared(per_copy_funcs, minimum=0.5)
     shared_classes = signals.shared(per_copy_classes, minimum=0.5)
     unit, is_class = _primary(c, [f for f, _ in shared_funcs], [k for k, _ in shared_classes])
+    renamed = renamed_class(per_copy_classes) if c.pattern.kind == "file" and not shared_classes else None
 
     service = signals.most_common(s for t in c.texts for s in dict.fromkeys(signals.service_names(t)))
     if c.pattern.pattern_type == "api_client" and service:
         name = package_name(service, "client")
+    elif renamed is not None:  # the file is one class, renamed in each copy: the library is that class
+        api = c.pattern.pattern_type == "api_client" and renamed[1] == ["client"]
+        name = package_name(*(["api"] if api else []), *renamed[1])
+        unit, is_class = pascal(name), True
     elif unit:
         name = package_name(unit)
         if c.pattern.pattern_type == "api_client" and "client" not in name:
@@ -82,7 +105,7 @@ def plan(c: Copies) -> Plan:
         unit = pascal(name) if c.language == "go" else (snake(name) if lang == "python" else name.replace("-", "_"))
 
     top, _ = representative_pair(c.pattern.occurrences)
-    params, is_async, err = _signature(c, top, unit)
+    params, is_async, err = _signature(c, top, renamed[0][top] if renamed is not None else unit)
     label = _LABEL.get(lang, lang)
     components: list[tuple[str, str, list[int]]] = []
     for klass, where in shared_classes[:4]:
@@ -111,9 +134,13 @@ def plan(c: Copies) -> Plan:
     if c.pattern.pattern_type == "api_client":
         risks.append("Keep credentials out of the package: take them from the caller's configuration.")
     kind = "class" if is_class else c.pattern.kind
+    what = f"the {label} {kind} `{unit}`"
+    if renamed is not None:
+        others = ", ".join(f"`{n}`" for n in dict.fromkeys(renamed[0][1:]) if n != renamed[0][0])
+        what = f"the {label} class `{renamed[0][0]}` ({others} in the other copies)"
     return Plan(
         name=name,
-        what=f"the {label} {kind} `{unit}`",
+        what=what,
         how=f"Publishing it once as `{name}` replaces each copy with an import.",
         usage=_usage(c, name, unit, is_class, params, is_async, err),
         usage_language=lang if lang in _LABEL else "text",

@@ -222,3 +222,24 @@ def test_the_offline_advisor_proposes_one_upstream_for_a_family() -> None:
     marker = Marker.for_opportunity(fam, seen.occurrences, seen.content_hash, "2026-01-05")
     body = render_opportunity(fam, rec, marker=marker, occurrences=seen.occurrences, first_seen="2026-01-05").body
     assert "Keep one upstream: `svc-a-upstream`" in body and "sync-upstream.yml" in body
+
+
+def test_a_region_lists_only_its_own_copies_that_no_component_shows() -> None:
+    from dataclasses import replace as with_
+
+    p1, p2 = pat("p1", "tf/main.tf"), pat("p2", "tf/variables.tf")
+    region = opp("region-1", "region", (p1, p2))
+    # its sides: the two files in each repository (what the components show, spans a little wider), and one
+    # file of acme/b that no component covers
+    sides = tuple(with_(o, start_line=1, end_line=14, text="") for p in (p1, p2) for o in p.occurrences)
+    extra = Occurrence("acme/b", "tf/outputs.tf", 1, 30, unit="file", language="hcl")
+    for own, expected in ((sides, None), (sides + (extra,), "Copies (1)")):
+        region = with_(region, occurrences=own)
+        seen = as_pattern(region)
+        marker = Marker.for_opportunity(region, seen.occurrences, seen.content_hash, "2026-01-05")
+        body = render_opportunity(region, None, marker=marker, occurrences=seen.occurrences,
+                                  first_seen="2026-01-05").body
+        assert ("**Copies" in body) == (expected is not None), body
+        if expected:
+            assert f"3. **{expected}** — file, about 30 lines, 1 copy" in body  # no "0% similar" for them
+            assert "tf/outputs.tf (L1–L30)" in body

@@ -75,7 +75,7 @@ def _component(p: Pattern, max_copies: int, redact: bool, names: dict[str, str])
     return {
         "title": md_text(scrub(p.title, names), inline=True, links=False),
         "kind": md_text(p.kind, inline=True),
-        "similarity_pct": round(p.similarity * 100),
+        "similarity_pct": round(p.similarity * 100) if p.similarity > 0 else None,  # none: variants, not copies
         "lines": p.lines,
         "copy_count": len(p.occurrences),
         "copies": [_occurrence_view(o, redact and o.private) for o in occs],
@@ -84,14 +84,24 @@ def _component(p: Pattern, max_copies: int, redact: bool, names: dict[str, str])
 
 
 def _own_copies(opp: Opportunity) -> Pattern | None:
-    """A region's or semantic set's own occurrences, shown as one more component."""
-    listed = {o for p in opp.patterns for o in p.occurrences}
-    if not opp.occurrences or all(o in listed for o in opp.occurrences):
+    """A region's or semantic set's own occurrences that no component shows (a component's copy in the same
+    file covering half of one shows it), as one more component."""
+    listed: dict[tuple[str, str], list[Occurrence]] = {}
+    for p in opp.patterns:
+        for o in p.occurrences:
+            listed.setdefault((o.repo, o.path), []).append(o)
+
+    def shown(o: Occurrence) -> bool:
+        return any(min(o.end_line, c.end_line) - max(o.start_line, c.start_line) + 1 >= 0.5 * o.lines
+                   for c in listed.get((o.repo, o.path), ()))
+
+    own = tuple(o for o in opp.occurrences if not shown(o))
+    if not own:
         return None
-    lines = round(sum(o.lines for o in opp.occurrences) / len(opp.occurrences))
+    lines = round(sum(o.lines for o in own) / len(own))
     label = "Variants" if opp.kind == "semantic" else "Copies"
-    return Pattern(opp.id, "", "file" if opp.kind == "region" else "unit", "", f"{label} ({len(opp.occurrences)})",
-                   0.0, opp.confidence, 0.0, lines, opp.occurrences)
+    return Pattern(opp.id, "", "file" if opp.kind == "region" else "unit", "", f"{label} ({len(own)})",
+                   0.0, opp.confidence, 0.0, lines, own)
 
 
 def render_opportunity(

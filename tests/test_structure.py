@@ -132,3 +132,15 @@ def test_the_commands_and_the_service_build_no_settings_or_clients() -> None:
 def test_the_cycle_finder_finds_cycles() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_a_local_scan_loads_no_network_client_library() -> None:
+    """PyGithub, requests and httpx take ~0.5 s to import: the scan command loads them only when a run talks
+    to GitHub or dev-nexus (``wiring.connect``)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, pattern_miner.commands.scan, pattern_miner.engine, pattern_miner.wiring; "
+             "print(sorted(m for m in ('github', 'requests', 'httpx') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -28,8 +28,8 @@ from github.GithubException import (
 )
 
 from pattern_miner.neterrors import describe
+from pattern_miner.settings import DEFAULT_API_URL
 
-DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_MAX_WAIT = 600.0  # seconds: the longest rate-limit wait sat out; beyond it the call fails
 RETRIES = 4  # retries per read (5 attempts) for 5xx and rate limits
 BACKOFF_FACTOR = 1.0  # urllib3 backoff between 5xx retries: 0, 2, 4, 8 s

@@ -21,7 +21,8 @@ from typing import Any, Literal
 
 from pattern_miner.actions import input_key
 from pattern_miner.errors import UsageError
-from pattern_miner.github_api import DEFAULT_API_URL
+
+DEFAULT_API_URL = "https://api.github.com"  # GITHUB_API_URL on github.com (a GitHub Enterprise Server sets its own)
 
 DEFAULT_CONFIG = "config/repositories.json"
 DEFAULT_CACHE = ".pattern-miner-cache"

@@ -18,16 +18,17 @@ from typing import TYPE_CHECKING
 
 from pattern_miner.config import Config, default_config, load_config
 from pattern_miner.console import Console
-from pattern_miner.devnexus import DevNexus
 from pattern_miner.errors import UsageError
 from pattern_miner.model import Source
-from pattern_miner.publish.tracker import GitHubTracker
 from pattern_miner.render.templates import Templates
 from pattern_miner.settings import Settings
 from pattern_miner.state import StateStore, default_state_path
 
 if TYPE_CHECKING:
     import anthropic
+
+    from pattern_miner.devnexus import DevNexus
+    from pattern_miner.publish.tracker import GitHubTracker
 
 
 @dataclass
@@ -50,7 +51,7 @@ def connect(settings: Settings, console: Console) -> Clients:
     config = load_config(settings.config_path, console) if settings.config_path else default_config()
     if settings.pattern_type is not None:
         config.threshold(settings.pattern_type)  # an unknown type: one ConfigError naming the known ones
-    github = None
+    github = None  # the clients' modules are imported only when used: a local scan never loads PyGithub or httpx
     if settings.token and (settings.source == "github" or settings.issue_repo or settings.issue_target == "per-repo"):
         from pattern_miner.github_api import github_client
 
@@ -72,14 +73,23 @@ def connect(settings: Settings, console: Console) -> Clients:
         from pattern_miner.advise.settings import AdviceSettings
 
         anthropic_client = make_client(AdviceSettings(api_key=settings.anthropic_api_key))
+    tracker = None
+    if github is not None:
+        from pattern_miner.publish.tracker import GitHubTracker
+
+        tracker = GitHubTracker(github)
+    dev_nexus = None
+    if settings.dev_nexus_url:
+        from pattern_miner.devnexus import DevNexus
+
+        dev_nexus = DevNexus(settings.dev_nexus_url, token=settings.dev_nexus_token, console=console)
     return Clients(
         config=config,
         source=source,
-        tracker=GitHubTracker(github) if github is not None else None,
+        tracker=tracker,
         state=StateStore(default_state_path(Path(settings.cache_dir)), console=console),
         templates=Templates(settings.template_dir),
-        dev_nexus=DevNexus(settings.dev_nexus_url, token=settings.dev_nexus_token, console=console)
-        if settings.dev_nexus_url else None,
+        dev_nexus=dev_nexus,
         anthropic=anthropic_client,
     )
 

@@ -37,7 +37,6 @@ from pattern_miner.config import Config, OwnerSpec
 from pattern_miner.console import Console
 from pattern_miner.errors import SourceError, UsageError
 from pattern_miner.github_api import (
-    DEFAULT_API_URL,
     DEFAULT_MAX_WAIT,
     github_client,
     one_line_message,
@@ -46,6 +45,7 @@ from pattern_miner.github_api import (
 )
 from pattern_miner.model import RepoFailure, RepoInfo, RepoSnapshot, Skip, SourceFile
 from pattern_miner.neterrors import describe
+from pattern_miner.settings import DEFAULT_API_URL
 from pattern_miner.sources.archive import read_archive
 from pattern_miner.sources.blobcache import BlobCache, CachedFile, RepoRecord, TreeEntry, decode_blob
 

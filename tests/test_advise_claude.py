@@ -437,7 +437,7 @@ def test_every_pattern_gets_a_specific_recommendation_without_a_key() -> None:
         "p-docker": "python-base-image",
         "p-wf": "cloud-run-deploy-workflow",
         "p-py": "stripe-client",
-        "p-tf": "terraform-google-cloud-run-v2-service",
+        "p-tf": "terraform-google-cloud-run-service",
     }
     assert "offline advisor" in out.err.getvalue()
     assert result.warnings == []

@@ -281,9 +281,9 @@ def test_javascript_and_go_usage_follow_their_ecosystems() -> None:
 
 def test_terraform_gets_a_module_with_the_differing_arguments_as_inputs() -> None:
     rec = offline_recommendation(terraform_pattern())
-    assert rec.library_name == "terraform-google-cloud-run-v2-service"
+    assert rec.library_name == "terraform-google-cloud-run-service"  # the API version (v2) left out
     assert rec.usage_language == "hcl"
-    assert 'source = "github.com/acme/terraform-google-cloud-run-v2-service?ref=v1.0.0"' in rec.usage
+    assert 'source = "github.com/acme/terraform-google-cloud-run-service?ref=v1.0.0"' in rec.usage
     assert "name     = " in rec.usage and "location = " in rec.usage
     assert "ingress" not in rec.usage  # the same in every copy: a default inside the module
     assert any("moved" in step for step in rec.migration_steps)
@@ -403,3 +403,46 @@ def test_classes_that_do_not_line_up_are_not_taken_for_one_renamed_class() -> No
     assert renamed_class([["LedgerClient"], ["PaymentsClient", "Extra"]]) is None  # not one class a copy
     assert renamed_class([["Ledger"], ["Payments"]]) is None  # nothing in common: no name to give
     assert renamed_class([["FooError"], ["BarError"]]) is None  # an exception class names no library
+
+
+TF_SERVICE = '''resource "google_service_account" "runtime" {
+  account_id = "svc-runtime"
+}
+
+resource "google_cloud_run_v2_service" "service" {
+  name     = var.name
+  location = var.region
+  template {
+    service_account = google_service_account.runtime.email
+    containers {
+      image = var.image
+      resources {
+        limits = { cpu = var.cpu, memory = var.memory }
+      }
+    }
+  }
+}
+
+resource "google_cloud_run_v2_service_iam_member" "public" {
+  name   = google_cloud_run_v2_service.service.name
+  role   = "roles/run.invoker"
+  member = "allUsers"
+}
+'''
+TF_VARS = 'variable "name" {\n  type = string\n}\n\nvariable "image" {\n  type = string\n}\n'
+
+
+def test_a_terraform_region_is_named_after_its_main_resource_and_counted_per_repository() -> None:
+    occs = tuple(occ(repo, f"{folder}/{name}", text, language="hcl")
+                 for repo, folder in (("acme/api", "terraform/cloud_run"), ("acme/ops", "modules/cloud-run-service"))
+                 for name, text in (("main.tf", TF_SERVICE), ("variables.tf", TF_VARS)))
+    region = Pattern(id="region-1", pattern_type="terraform", kind="region", language="hcl",
+                     title="Large edited copy", similarity=0.85, confidence="Medium", score=5.0, lines=30,
+                     occurrences=occs, content_hash="h-region")
+    rec = offline_recommendation(region)
+    # the largest resource names the module (not the service account declared first), API version left out
+    assert rec.library_name == "terraform-google-cloud-run-service"
+    # two repositories, each with two files: no "4 copies ... lines each"
+    assert rec.summary.startswith("2 repositories share Terraform defining `google_cloud_run_v2_service`: "
+                                  "4 copied files and units, 85% similar, ~30 duplicated lines in all."), rec.summary
+    assert "from one of the 2 repositories" in rec.time_savings.reasoning

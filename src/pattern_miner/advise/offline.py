@@ -46,14 +46,23 @@ def family(pattern: Pattern) -> str:
     return "config"
 
 
+def several_per_repository(pattern: Pattern) -> bool:
+    """An opportunity of several files or units in each repository (a region, a library): its ``lines`` are
+    the duplicated lines of them all (every repository's copy beyond the first), not one copy's."""
+    return pattern.kind in ("region", "library") or len(pattern.occurrences) > len(pattern.repos)
+
+
 def time_savings(copies: Copies, unit_of_use: str, name: str) -> TimeSavings:
-    """10 minutes plus 30 seconds a line the copies hold, rounded to 5, at most 4 hours."""
-    lines = max(1, copies.pattern.lines)
+    """10 minutes plus 30 seconds a line a new repository copies, rounded to 5, at most 4 hours."""
+    pattern = copies.pattern
+    several = several_per_repository(pattern)
+    lines = max(1, round(pattern.lines / max(1, len(pattern.repos) - 1)) if several else pattern.lines)
+    source = f"one of the {len(pattern.repos)} repositories" if several else f"one of the {copies.n} copies"
     raw = BASE_MINUTES + MINUTES_PER_LINE * lines
     minutes = int(min(MAX_MINUTES, max(BASE_MINUTES, 5 * round(raw / 5))))
     differ = max(0, round((1 - copies.pattern.similarity) * 100))
     reasoning = (
-        f"Today a new repository copies ~{lines} lines of {copies.label} from one of the {copies.n} copies "
+        f"Today a new repository copies ~{lines} lines of {copies.label} from {source} "
         f"(they already differ by ~{differ}%) and adapts and debugs them: about {BASE_MINUTES} minutes plus "
         f"30 seconds a line, ≈ {minutes} minutes. With {name} it adds {unit_of_use} instead, and fixes "
         f"land in every repository through one version bump."
@@ -75,6 +84,9 @@ def offline_recommendation(pattern: Pattern) -> Recommendation:
         f"{copies.n} copies of {plan.what} across {len(pattern.repos)} repositories are "
         f"{pattern.similarity:.0%} similar (~{pattern.lines} lines each). {plan.how}"
     )
+    if several_per_repository(pattern):
+        summary = (f"{len(pattern.repos)} repositories share {plan.what}: {copies.n} copied files and units, "
+                   f"{pattern.similarity:.0%} similar, ~{pattern.lines} duplicated lines in all. {plan.how}")
     if pattern.kind == "family":
         summary = (f"{len(pattern.repos)} repositories are copies of each other: {copies.n} copied files and units, "
                    f"{pattern.similarity:.0%} similar. {plan.how}")

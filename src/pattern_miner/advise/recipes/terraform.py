@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from pattern_miner.advise import signals
 from pattern_miner.advise.naming import package_name, path_stem, snake
 from pattern_miner.advise.recipes.base import Copies, Plan, listing
 from pattern_miner.representative import representative_pair
 
 MAX_INPUTS = 6
+_API_VERSION = re.compile(r"v\d+(?:beta\d*|alpha\d*)?|beta|alpha")
 _META_ARGS = {"count", "for_each", "depends_on", "provider", "lifecycle", "source", "version"}
 
 
 def plan(c: Copies) -> Plan:
     per_copy = [signals.terraform_blocks(t) for t in c.texts]
     per_copy_keys = [[f"{kind} {a}" + (f" {b}" if b else "") for kind, a, b in blocks] for blocks in per_copy]
+    # the module is named after its main resource: the one whose blocks are the largest (a Cloud Run service,
+    # not the service account and IAM bindings around it), else the most common type
+    sizes: Counter[str] = Counter()
+    for text in c.texts:
+        sizes.update(signals.terraform_resource_lines(text))
     resource_types = [a for blocks in per_copy for kind, a, _ in blocks if kind == "resource"]
     resource_types += [f for f in c.pattern.features if "_" in f and " " not in f and f.islower()]
-    main = signals.most_common(resource_types)
+    main = max(sizes, key=lambda t: (sizes[t], -resource_types.index(t) if t in resource_types else 0),
+               default=None) if sizes else signals.most_common(resource_types)
     if main:
         provider, _, rest = main.partition("_")
+        rest = "_".join(w for w in rest.split("_") if not _API_VERSION.fullmatch(w))  # cloud_run_v2_service
         name = package_name("terraform", provider, rest or main)
         local = snake(rest or main)
     else:

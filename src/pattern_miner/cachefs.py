@@ -33,7 +33,9 @@ def ensure_dir(path: Path, console: Console | None = None) -> Path:
     path = Path(path)
     at = path
     while not at.is_dir():
-        if at.exists() or at.is_symlink():
+        # asked again: another thread of this run may have made it since (the GitHub source reads
+        # repositories in threads), and a directory is never moved aside
+        if (at.exists() or at.is_symlink()) and not at.is_dir():
             move_aside(at, "was not a directory", console)
         if at.parent == at:
             break

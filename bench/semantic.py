@@ -184,7 +184,8 @@ def main() -> int:
               f"{judged['reported']:16d} {judged['found']:5d} {judged['decoys']:6d} {judged['noise']:5d} "
               f"{calls:5d} {rerun:5d}", flush=True)
     t = totals
-    print(f"all: candidate groups per true group {t['cand'] / max(1, t['true']):.2f}; "
+    print(f"all: candidate groups per true group {t['cand'] / max(1, t['true']):.2f} "
+          f"(model calls per true group {t['calls'] / max(1, t['true']):.2f}); "
           f"offline recall {t['off_found']}/{t['true']} ({t['off_found'] / max(1, t['true']):.0%}), "
           f"decoys paired {t['off_decoys']}, noise {t['off_noise']}/{t['off_reported']}; "
           f"judged recall {t['judged_found']}/{t['true']} ({t['judged_found'] / max(1, t['true']):.0%}), "

@@ -158,21 +158,23 @@ def grow(a: int, b: int, score: float, links: dict[int, dict[int, float]], repos
     members = [a, b]
     scores = [score]
     taken = {repos[a], repos[b]}
-    pool = (set(links[a]) | set(links[b])) - {a, b}
+    order = sorted((set(links[a]) | set(links[b])) - {a, b})
+    weight = {c: links[c].get(a, 0.0) + links[c].get(b, 0.0) for c in order}  # its links to the members so far
     while len(members) < GROUP_SIZE:
         best: tuple[float, int] | None = None
-        for c in sorted(pool):
-            if repos[c] not in taken:
-                weight = sum(links[c].get(m, 0.0) for m in members)
-                if best is None or weight > best[0]:
-                    best = (weight, c)
+        for c in order:
+            if c in weight and repos[c] not in taken and (best is None or weight[c] > best[0]):
+                best = (weight[c], c)
         if best is None:
             break
         c = best[1]
-        pool.discard(c)
+        del weight[c]
         if any(copied(m, c) for m in members):
             continue
         members.append(c)
         taken.add(repos[c])
         scores.append(max(links[c].get(a, 0.0), links[c].get(b, 0.0)))
+        for d, link in links[c].items():
+            if d in weight:
+                weight[d] += link
     return tuple(members), tuple(scores)

@@ -103,3 +103,11 @@ def test_the_judges_requests_are_counted_in_the_model_usage(api: FakeAnthropic, 
     run.absorb(usage)
     assert run.requests == 3 and run.input_tokens == 10 + usage.input_tokens and run.cache_hits == 1
     assert "3 model requests" in run.describe()
+
+
+def test_a_twin_of_a_member_asks_no_new_question() -> None:
+    # 1 and 2 are copies (one template's files): each pairs with 0, but only one of the two can join its group
+    pairs = [(0, 1, 3.0), (0, 2, 2.5)]
+    copied = lambda a, b: {a, b} == {1, 2}  # noqa: E731
+    assert [g[1] for g in pair_groups(pairs, [0, 1, 2], copied)] == [(0, 1), (0, 2)]
+    assert [g[1] for g in pair_groups(pairs, [0, 1, 2], copied, twins={(1, 2), (2, 1)})] == [(0, 1)]

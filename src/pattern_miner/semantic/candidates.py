@@ -17,8 +17,8 @@ units already: the pair, then the units linked to either of the two, one per oth
 linked most to the members so far taken first (``GROUP_SIZE`` at most; none a copy of another). So a
 job's variants that are linked only through a third unit (a decoy, another variant) still meet in one
 group, and a pair that a better group left apart gets a group of its own. Groups are ranked by their
-pair's score plus ``SUPPORT`` times the links of the next two members; a group that a better one holds
-whole is dropped. (Before: a group was a unit and its best partner per repository, a star that missed
+pair's score plus ``SUPPORT`` times the links of the next two members; a group each of whose units
+better groups hold is dropped. (Before: a group was a unit and its best partner per repository, a star that missed
 the units linked to the partner: bench/semantic.py, 12/30 -> 13/30 found at fewer calls, see find.py.)
 """
 
@@ -40,6 +40,7 @@ MAX_POSTING = 200  # ... and a large one no element held by more (a posting list
 COPY_SHARE = 0.2  # share of the smaller unit's shingles two units have in common from which they are copies
 GROUP_SIZE = 8  # units per candidate group at most: one per repository (Claude reads them all at once)
 MIN_PAIR_SCORE = 0.18  # a pair scoring less shares too little to be worth a look (see `pair_score`)
+TWIN_SHARE = 0.6  # copies sharing this much of the larger one's weight do the same things: one question for both
 SUPPORT = 0.5  # a group's score: its pair's, plus this times the links of its next two members (1.0 or 0.25:
 # fewer true groups among the first 18 of seeds 1-5, 14 of 30 -> 14 / 12 at more calls)
 
@@ -114,14 +115,22 @@ def find_candidates(shards: Sequence[Shard], units: Sequence[UnitRef], rarity: R
         sb = shingles.setdefault(b, _shingles(shards, units[b]))
         return bool(sa and sb) and len(sa & sb) >= COPY_SHARE * min(len(sa), len(sb))
 
-    pairs = [(a, b, score) for a, b, score in scored_pairs(units, rarity, totals) if not copied(a, b)]
-    groups = pair_groups(pairs, [u.repo for u in units], copied)
+    pairs: list[tuple[int, int, float]] = []
+    twins: set[tuple[int, int]] = set()
+    for a, b, score in scored_pairs(units, rarity, totals):
+        if not copied(a, b):
+            pairs.append((a, b, score))
+        elif math.sqrt(score * math.sqrt(totals[a] * totals[b])) >= TWIN_SHARE * max(totals[a], totals[b]):
+            twins.update(((a, b), (b, a)))  # copies that do the same things (their shared weight, from the score)
+    groups = pair_groups(pairs, [u.repo for u in units], copied, twins)
     kept: list[Candidate] = []
+    held: set[int] = set()
     for score, group, pair_scores in groups:
         if score < min_score:
             break
-        if any(set(group) <= set(k.units) for k in kept):
-            continue  # a better group holds all of it
+        if held.issuperset(group):
+            continue  # better groups hold each of its units
+        held.update(group)
         a, b = group[0], group[1]
         shared = sorted(units[a].elements & units[b].elements, key=lambda e: (-rarity.weight(e), e))
         kept.append(Candidate(group, score, tuple(shared[:12]), pair_scores))
@@ -131,21 +140,27 @@ def find_candidates(shards: Sequence[Shard], units: Sequence[UnitRef], rarity: R
 
 
 def pair_groups(pairs: Sequence[tuple[int, int, float]], repos: Sequence[int],
-                copied: Callable[[int, int], bool] = lambda a, b: False,
+                copied: Callable[[int, int], bool] = lambda a, b: False, twins: set[tuple[int, int]] | None = None,
                 ) -> list[tuple[float, tuple[int, ...], tuple[float, ...]]]:
     """(score, units, pair scores) of the group of every pair no group of a better pair holds, best first: a
-    pair's group is the pair and the units linked to either of its two (``grow``)."""
+    pair's group is the pair and the units linked to either of its two (``grow``). A group holds the twins of
+    its members too (copies that do the same things: ``twins``, pairs both ways): a pair of a member and a
+    twin of another member is no new question (one template's Dockerfiles, each a pair with one other file)."""
     links: dict[int, dict[int, float]] = defaultdict(dict)
     for a, b, score in pairs:
         links[a][b] = links[b][a] = score
     held: dict[int, set[int]] = defaultdict(set)  # unit -> the groups (by number) that hold it
     groups: list[tuple[float, tuple[int, ...], tuple[float, ...]]] = []
+    twin = twins or set()
     for a, b, score in sorted(pairs, key=lambda p: (-p[2], p[0], p[1])):
         if held[a] & held[b]:
             continue  # a group with both holds this pair already
         members, scores = grow(a, b, score, links, repos, copied)
         for m in members:
             held[m].add(len(groups))
+        for c in (set(links[a]) | set(links[b])).difference(members) if twin else ():
+            if any((m, c) in twin for m in members):
+                held[c].add(len(groups))
         groups.append((score + SUPPORT * sum(scores[1:3]), members, scores))
     groups.sort(key=lambda g: (-g[0], g[1]))
     return groups

@@ -28,8 +28,9 @@ from pattern_miner.semantic.verdict import UnitText
 if TYPE_CHECKING:
     from pattern_miner.semantic.judge import Judge
 
-# below, a candidate group is not worth a model call (bench/semantic.py, seeds 1-5: 1.4 makes 2.3 calls per true
-# group and finds 13/30, 1.2 makes 3.2 and finds 17/30, 1.0 makes 4.7 and finds 17/30)
+# below, a candidate group is not worth a model call (a simulation of bench/semantic.py's careful judge: seeds 1-5,
+# 1.2 makes 2.7 calls per true group and finds 18/30, 1.3 2.2 and 16/30, 1.4 and 1.1 fewer / more calls;
+# fresh seeds 21-23: 1.2 makes 3.5 and finds 12/18, 1.3 2.9 and 12/18)
 MIN_GROUP_SCORE = 1.3
 MAX_GROUPS = 40  # candidate groups per run at most, best first (the judge's max_calls bounds them too)
 OFFLINE_MIN_PAIR = 4.0  # without Claude, a unit is reported only with a partner it shares this much with

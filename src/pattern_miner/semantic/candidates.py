@@ -108,11 +108,16 @@ def find_candidates(shards: Sequence[Shard], units: Sequence[UnitRef], rarity: R
     totals = [sum(rarity.weight(e) for e in sorted(u.elements)) for u in units]  # in one order, every run
     shingles: dict[int, set[int]] = {}
 
+    def shingles_of(i: int) -> set[int]:
+        found = shingles.get(i)
+        if found is None:
+            found = shingles[i] = _shingles(shards, units[i])  # once per unit (setdefault built it every time)
+        return found
+
     def copied(a: int, b: int) -> bool:
         if copies and ((a, b) in copies or (b, a) in copies):
             return True
-        sa = shingles.setdefault(a, _shingles(shards, units[a]))
-        sb = shingles.setdefault(b, _shingles(shards, units[b]))
+        sa, sb = shingles_of(a), shingles_of(b)
         return bool(sa and sb) and len(sa & sb) >= COPY_SHARE * min(len(sa), len(sb))
 
     pairs: list[tuple[int, int, float]] = []

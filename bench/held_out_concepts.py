@@ -1,7 +1,9 @@
 """Held-out Type-4 concepts for bench/semantic.py (--concepts): jobs the semantic stage was not tuned on.
 
 Same shape as the shared benchlib/semantic.py (each concept: independently written variants that do one job,
-and decoys that use the same tools for another job). Standard library only; data, no behaviour.
+and decoys that use the same tools for another job). Standard library only; data, no behaviour. Written
+quickly: three variants a concept (make_org uses two or three) and some units shorter than the 12 lines
+``check_semantic.py`` asks for, which reports those as shape problems (the syntax checks pass).
 
     python bench/semantic.py --seeds 31 32 33 --work /tmp/semantic/held --concepts bench/held_out_concepts.py
 """

@@ -158,6 +158,8 @@ def run(settings: Settings, clients: Clients, console: Console) -> RunResult:
         advice = advise(seen, AdviceSettings(api_key=settings.anthropic_api_key, model=settings.model,
                                              cache_dir=cache, max_model_calls=max(0, settings.max_model_calls - judged)),
                         console=console, client=clients.anthropic)
+    if judge is not None:  # the semantic judge's requests are the run's too: one usage line counts both
+        advice.usage.absorb(judge.usage)
     warnings += advice.warnings
     state = read_dashboard(targets.existing, board) if board is not None else DashboardState()
     ignored = ignored_now(state, opportunities, targets.existing, dashboard=board is not None)

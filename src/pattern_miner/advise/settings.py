@@ -58,6 +58,14 @@ class ModelUsage:
         self.estimated_cost_usd += price.cost(input_tokens, output_tokens, cache_write, cache_read)
         self.price_is_estimate = self.price_is_estimate or not exact
 
+    def absorb(self, other: ModelUsage) -> None:
+        """Count another record's requests too (the semantic judge's, in the run's one usage line)."""
+        for name in ("requests", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
+                     "estimated_cost_usd", "calls_skipped_budget", "cache_hits", "cached_failures"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.price_is_estimate = self.price_is_estimate or other.price_is_estimate
+        self.model = self.model or other.model
+
     def describe(self) -> str:
         """One line for the run summary."""
         if self.model is None:

@@ -3,7 +3,10 @@
     find(shards, patterns, judge=judge)   # -> tuple[Opportunity, ...], kind "semantic"
 
 With a judge (Claude), each candidate group, best first, is one request; the units Claude says do one job
-become one opportunity, confidence High (with the copies of each, when a variant was copied too). Without
+become one opportunity, confidence High (with the copies of each, when a variant was copied too). A group
+is not asked about when a unit of its pair is taken already, or when Claude saw its pair together in an
+earlier group and did not choose both (the answer would be the same); a group that Claude split is asked
+about again through the groups of its other pairs, without the units it chose. Without
 one, only groups whose evidence is overwhelming are
 reported, confidence Medium: the units that share with the group's first unit at least
 ``OFFLINE_MIN_PAIR`` (many rare elements, mostly what each does). A unit is reported in one semantic
@@ -25,9 +28,10 @@ from pattern_miner.semantic.verdict import UnitText
 if TYPE_CHECKING:
     from pattern_miner.semantic.judge import Judge
 
-# below, a candidate group is not worth a model call (bench/semantic.py: 1.6 candidate groups per true group on
-# seeds 1-5, 2.7 on fresh seeds 21-23)
-MIN_GROUP_SCORE = 1.4
+# below, a candidate group is not worth a model call (a simulation of bench/semantic.py's careful judge: seeds 1-5,
+# 1.2 makes 2.7 calls per true group and finds 18/30, 1.3 2.2 and 16/30, 1.4 and 1.1 fewer / more calls;
+# fresh seeds 21-23: 1.2 makes 3.5 and finds 12/18, 1.3 2.9 and 12/18)
+MIN_GROUP_SCORE = 1.3
 MAX_GROUPS = 40  # candidate groups per run at most, best first (the judge's max_calls bounds them too)
 OFFLINE_MIN_PAIR = 4.0  # without Claude, a unit is reported only with a partner it shares this much with
 _LABELS = {"api": "{}", "cmd": "`{}`", "call": "{}", "env": "${}", "http": "status {}", "hdr": "header {}",
@@ -68,12 +72,18 @@ def find(shards: Sequence[Shard], patterns: Sequence[Pattern] = (), *, judge: Ju
         copies_of.setdefault(a, set()).add(b)
         copies_of.setdefault(b, set()).add(a)
     claimed: set[int] = set()
+    asked: dict[int, set[int]] = {}  # unit -> the groups (by number) Claude was asked about with it
     out: list[Opportunity] = []
-    for candidate in candidates:
+    for number, candidate in enumerate(candidates):
         members = [i for i in candidate.units if i not in claimed]
         if len(members) < 2:
             continue
         if judge is not None:
+            a, b = candidate.units[:2]
+            if a in claimed or b in claimed or asked.get(a, set()) & asked.get(b, set()):
+                continue  # its pair is taken, or Claude saw the two together and did not choose both
+            for i in members:
+                asked.setdefault(i, set()).add(number)
             found = _judged(candidate, members, units, shards, rarity, judge)
         else:
             found = _offline(candidate, members, units, shards, rarity)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from pattern_miner.advise.settings import ModelUsage
 from pattern_miner.semantic.verdict import (
     PROMPT_VERSION,
     SYSTEM_PROMPT,
@@ -101,6 +102,7 @@ class Judge:
         self.cache = VerdictCache(cache_dir)
         self.max_calls = max_calls
         self.stats = JudgeStats()
+        self.usage = ModelUsage(model=model)  # what its requests cost: counted in the run's model usage
         self._warn = warn
         self.disabled = False
 
@@ -115,11 +117,13 @@ class Judge:
         cached = self.cache.get(key, len(units))
         if cached is not None:
             self.stats.cache_hits += 1
+            self.usage.cache_hits += 1
             return cached.clean() if isinstance(cached, Verdict) else None
         if self.disabled:
             return None
         if self.stats.calls >= self.max_calls:
             self.stats.skipped_budget += 1
+            self.usage.calls_skipped_budget += 1
             return None
         import anthropic
 
@@ -142,6 +146,8 @@ class Judge:
             self.stats.failures += 1
             self.warn(f"semantic patterns: a Claude request failed ({type(err).__name__}); that group is not judged")
             return None
+        self.usage.requests += 1
+        self.usage.add(self.model, getattr(message, "usage", None))
         verdict = self._verdict(message, len(units))
         if verdict is None:
             self.stats.failures += 1

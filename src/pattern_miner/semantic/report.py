@@ -10,6 +10,8 @@ most of what the variants do between them), else the shortest; the reason is sai
 from __future__ import annotations
 
 import hashlib
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -18,6 +20,7 @@ from pattern_miner.records import Shard
 from pattern_miner.semantic.profiles import Rarity, UnitRef, is_common
 
 TEXT_MAX_LINES = 200  # lines of a variant's text kept in its occurrence
+ID_ANCHORS = 3  # the id is named by this many of the elements the variants share (see `stable_id`)
 _ERRORS = {"trait:try-catch": "catches errors", "trait:catch-and-raise": "re-raises after catching",
            "trait:retry-on-status": "retries on error statuses"}
 _LIMITS = {"trait:sleep-in-loop": "waits between attempts", "trait:growing-delay": "grows its delay",
@@ -126,6 +129,18 @@ def with_copies(opp: Opportunity, copies: Sequence[UnitRef], shards: Sequence[Sh
                    details=opp.details + (f"copies of these variants: {where}",))
 
 
+def stable_id(units: Sequence[UnitRef]) -> str:
+    """An id that stays when a variant comes or goes: named by the ``ID_ANCHORS`` smallest hashes of the
+    elements (not the words of names) that at least half of the variants, and two at least, share. A variant
+    that joins or leaves changes it only when it adds or takes the smallest of those; the variants' places,
+    names and number do not count."""
+    counts: Counter[str] = Counter(e for u in units for e in u.elements if not e.startswith("word:"))
+    need = max(2, math.ceil(len(units) / 2))
+    shared = [e for e, c in counts.items() if c >= need] or list(counts)
+    anchors = sorted(hashlib.blake2b(e.encode(), digest_size=8).hexdigest() for e in shared)[:ID_ANCHORS]
+    return "sem-" + hashlib.sha256("|".join(anchors).encode()).hexdigest()[:12]
+
+
 def opportunity(units: Sequence[UnitRef], shards: Sequence[Shard], rarity: Rarity, job: str, *,
                 confidence: str, reason: str = "") -> Opportunity:
     """The opportunity of one confirmed group of units (each in another repository)."""
@@ -140,14 +155,13 @@ def opportunity(units: Sequence[UnitRef], shards: Sequence[Shard], rarity: Rarit
         f"converge on {kept.repo} {kept.path} {kept.unit.name or kept.unit.kind}: {why}"])
     repos = tuple(sorted({v.repo for v in variants}))
     name = job or "one job"
-    ident = hashlib.sha256("\0".join(sorted(f"{v.repo}:{v.path}:{v.unit.name}" for v in variants)).encode())
     content = hashlib.sha256("\0".join(sorted(u.digest for u in units)).encode()).hexdigest()[:16]
     summary = (f"{name}: written independently {len(variants)} times, in {len(repos)} repositories; "
                f"converge on {kept.repo} {kept.path}, {why}.")
     if reason:
         summary += f" {reason}"
     return Opportunity(
-        id="sem-" + ident.hexdigest()[:12],
+        id=stable_id(units),
         kind="semantic",
         category=_category(variants),
         title=f"The same job written {len(variants)} times: {name}",

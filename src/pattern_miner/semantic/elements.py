@@ -75,12 +75,13 @@ def find(language: str, struct: Sequence[str], lit: Sequence[str], lines: Sequen
             _terraform(struct, lit, out)
         else:
             _script(struct, lit, lines, out)
-        at, elements = array("I", out.at), out.elements
+        at, table, entries = array("I", out.at), [tuple(out.elements)], [0]
     else:
-        at, elements = _code(struct, lit, lines)
-    joined = SEPARATOR.join(elements)
-    if joined.count(SEPARATOR) != max(0, len(elements) - 1):  # an element holds the separator: rare
-        joined = SEPARATOR.join(e.replace(SEPARATOR, " ") for e in elements)
+        at, table, entries = _code(struct, lit, lines)
+    texts = list(map(SEPARATOR.join, table))
+    joined = SEPARATOR.join(map(texts.__getitem__, entries))
+    if joined.count(SEPARATOR) != max(0, len(at) - 1):  # an element holds the separator: rare
+        joined = SEPARATOR.join(e.replace(SEPARATOR, " ") for e in chain.from_iterable(map(table.__getitem__, entries)))
     return at, joined
 
 
@@ -98,10 +99,11 @@ _CODES.update({"$id": _ID, ".": _DOT, "?.": _DOT, "(": _OPEN, "$str": _STR, "$nu
 _GROW = _KEYWORD_ELEMENTS.index("op:grow")
 
 
-def _code(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]) -> tuple[array[int], list[str]]:
-    """A code file's elements, in token order. The tokens are classified at once (numpy over their codes);
-    what a token says is worked out once per distinct text in the file (a table of element tuples) and
-    each token points at its entry, so the work per token is done in C."""
+def _code(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]
+          ) -> tuple[array[int], list[tuple[str, ...]], list[int]]:
+    """A code file's elements, in token order: the token each starts at, a table of element tuples, and the
+    entry of each token that starts some. The tokens are classified at once (numpy over their codes); what
+    a token says is worked out once per distinct text in the file, so the work per token is done in C."""
     n = len(struct)
     codes = np.frombuffer(bytes(map(_CODES.get, struct, repeat(0))), dtype=np.uint8)
     table: list[tuple[str, ...]] = [(element,) for element in _KEYWORD_ELEMENTS]
@@ -128,7 +130,7 @@ def _code(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]) -> tu
     place, entry = place[order], entry[order]
     at = array("I")
     at.frombytes(np.repeat(place, sizes[entry]).astype(np.uint32).tobytes())
-    return at, list(chain.from_iterable(map(table.__getitem__, entry.tolist())))
+    return at, table, entry.tolist()
 
 
 def _by_text(lit: Sequence[str], at: Ints, read: Callable[[str], tuple[str, ...]],

@@ -171,7 +171,6 @@ def _names(struct: Sequence[str], codes: npt.NDArray[np.uint8], lit: Sequence[st
     before, after = padded[at], padded[at + 2]  # the codes of the tokens around each name
     # a name continues a chain when a dot and another name are just before it
     link = before == _DOT
-    link[0] = False
     link[1:] &= at[:-1] == at[1:] - 2
     first = np.maximum.accumulate(np.where(link, 0, np.arange(len(at))))  # the name each chain starts at
     # a chain is read at its last name, unless its receiver is a call (`x().y`)

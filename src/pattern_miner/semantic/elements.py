@@ -136,6 +136,8 @@ def _code(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]
 def _by_text(lit: Sequence[str], at: Ints, read: Callable[[str], tuple[str, ...]],
              table: list[tuple[str, ...]]) -> Ints:
     """The table entry of each token ``at``: ``read(its text)``, called once per distinct text."""
+    if not len(at):
+        return at
     texts = list(map(lit.__getitem__, at.tolist()))
     where, number = _distinct(texts)
     base = len(table)
@@ -198,9 +200,10 @@ def _names(struct: Sequence[str], codes: npt.NDArray[np.uint8], lit: Sequence[st
     table.extend(map(_name, callees, (2 + defined[where]).tolist(), map(names.get, callees)))
     # what a chain is, at its first name: an API, env variable, module path or method (not a plain `a.b`)
     size = ends - starts + 1
-    chains = ~alone & (called | imported | (size > 2))
-    for n_names in np.unique(size[chains]).tolist():
-        chosen = chains & (size == n_names)
+    chains = np.flatnonzero(~alone & (called | imported | (size > 2)))
+    sizes = size[chains]
+    for n_names in sorted(set(sizes.tolist())):
+        chosen = chains[sizes == n_names]
         rows = [text[starts[chosen] + j] for j in range(n_names)]
         calls = called[chosen]
         if len(distinct) ** n_names < 2**61:  # the names' numbers and the flag as one int

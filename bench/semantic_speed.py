@@ -10,8 +10,8 @@ each the best of ``--repeat`` runs:
 - ``elements.find`` over every file (parse time, in the workers), with the module's caches emptied first,
   as a fresh worker has them;
 - over the shards built once (``engine.build_shards``): ``profiles.unit_refs``, ``profiles.Rarity`` with the
-  weight of every element of every unit, ``candidates.find_candidates`` and the whole ``semantic.find``
-  without a judge (what the main process adds to a scan).
+  weight of every element of every unit, ``candidates.find_candidates`` (with ``find``'s minimum score and
+  limit, no copies) and the whole ``semantic.find`` without a judge (what the main process adds to a scan).
 The garbage collector runs with the engine's thresholds (``engine.GC_THRESHOLD``), as in a scan.
 """
 
@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
                 r.weight(e)
 
     rows.append(("profiles.Rarity and every weight", best_of(args.repeat, rarity)))
-    rows.append(("candidates.find_candidates", best_of(
-        args.repeat, lambda: find_candidates(shards, units, profiles.Rarity(units)))))
+    rows.append(("candidates.find_candidates, as find calls it", best_of(args.repeat, lambda: find_candidates(
+        shards, units, profiles.Rarity(units), set(), min_score=find.MIN_GROUP_SCORE, limit=find.MAX_GROUPS))))
     rows.append(("semantic.find (no judge), all steps", best_of(args.repeat, lambda: find.find(shards, []))))
     print(f"{len(units)} units")
     for label, seconds in rows:

@@ -162,11 +162,12 @@ def unit_refs(shards: Sequence[Shard]) -> list[UnitRef]:
     out: list[UnitRef] = []
     for r, shard in enumerate(shards):
         for f, rec in enumerate(shard.files):
-            if not rec.elements:
+            spans = _unit_spans(rec) if rec.elements else []
+            if not spans:
                 continue
             elements = rec.elements.split(SEPARATOR)
             text_lines: list[str] | None = None  # split when a unit of the file is kept
-            for kind, name, start, end, start_line, end_line, _code in _unit_spans(rec):
+            for kind, name, start, end, start_line, end_line, _code in spans:
                 lo, hi = bisect_left(rec.element_at, start), bisect_left(rec.element_at, end)
                 sequence = elements[lo:hi]
                 found = set(sequence)

@@ -148,14 +148,11 @@ def _by_text(lit: Sequence[str], at: Ints, read: Callable[[str], tuple[str, ...]
 def _distinct(*columns: list[Any]) -> tuple[Ints, Ints]:
     """Rows told apart (a dict lookup each, in C): where each distinct row is first seen, and the number
     of each row's distinct row (numbered in the order they are first seen)."""
-    rows = len(columns[0])
     first: dict[Any, int] = {}
     keys = columns[0] if len(columns) == 1 else zip(*columns, strict=True)
-    seen = np.array(list(map(first.setdefault, keys, count())), dtype=np.int64)
-    where = np.fromiter(first.values(), dtype=np.int64, count=len(first))
-    number = np.zeros(rows, dtype=np.int64)
-    number[where] = np.arange(len(where))
-    return where, number[seen]
+    seen = np.array(list(map(first.setdefault, keys, count())), dtype=np.int64)  # where each is first seen
+    where = np.array(list(first.values()), dtype=np.int64)  # ascending
+    return where, np.searchsorted(where, seen)
 
 
 def _names(struct: Sequence[str], codes: npt.NDArray[np.uint8], lit: Sequence[str], lines: Sequence[int],

@@ -27,18 +27,18 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from itertools import chain, count, repeat
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from pattern_miner.semantic.imports import bound
+from pattern_miner.semantic.tokens import ENV, name_words, number_elements, string_elements, strip_quotes
 
 SEPARATOR = "\n"
 MAX_WORDS = 3  # `gcloud secrets versions add`: a command and up to three subcommands
-_ENV = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{3,}")  # DATABASE_URL, PORT
-_HEADER = re.compile(r"(?:[A-Z][a-z0-9]*-)+[A-Z][A-Za-z0-9]*|Authorization|Accept|Cookie|Location|Host")
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{1,39}")
-_URL = re.compile(r"(?:https?|wss?)://([A-Za-z0-9.-]+\.[A-Za-z]{2,})(?::\d+)?(/[^\s?#\"'`]*)?")
-_MIME = re.compile(r"(?:application|text|image|multipart)/[a-z0-9.+-]+")
-_PATH_WORD = re.compile(r"[a-z][a-z0-9_-]{1,30}")
-_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _SUBCOMMAND = re.compile(r"[a-z][a-z0-9-]*")
 _FLAG = re.compile(r"--?[A-Za-z][\w-]*")
 LOOPS = frozenset({"for", "while", "until", "forEach"})
@@ -51,60 +51,8 @@ _COMMAND_START = frozenset({"|", "||", "&&", ";", "(", "$(", "`", "then", "do", 
 _NOT_COMMANDS = frozenset({"then", "do", "done", "fi", "else", "elif", "esac", "in", "local", "export", "return",
                            "function", "set", "if", "case", "for", "while", "until", "declare", "readonly"})
 _DEFINES = frozenset({"def", "function", "class", "fn", "func", "async"})
-HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
-# words too short or too common to say anything about a unit's job
-STOP_WORDS = frozenset(str.split(
-    "a an and as at be by do for from get has if in is it of on or set the to with self cls this args kwargs "
-    "value values data item items result results name names key keys obj out res ret tmp val var err error "
-    "new old len str int num list dict none true false"))
 
-
-def _strip_quotes(text: str) -> str:
-    text = text.strip()
-    for prefix in ("f", "r", "b", "rb", "br", "fr", "rf", "u"):
-        if len(text) > len(prefix) and text[: len(prefix)].lower() == prefix and text[len(prefix)] in "\"'":
-            text = text[len(prefix):]
-            break
-    for quote in ('"""', "'''", '"', "'", "`"):
-        if len(text) >= 2 * len(quote) and text.startswith(quote) and text.endswith(quote):
-            return text[len(quote): -len(quote)]
-    return text
-
-
-@lru_cache(maxsize=65536)
-def string_elements(text: str) -> tuple[str, ...]:
-    """What a string literal says: a URL's host and path words, a MIME type, a header, a variable or key."""
-    body = _strip_quotes(text)
-    out: list[str] = []
-    for url in _URL.finditer(body):
-        out.append(f"host:{url.group(1).lower()}")
-        for part in (url.group(2) or "").split("/"):
-            if _PATH_WORD.fullmatch(part):
-                out.append(f"path:{part}")
-    out += [f"mime:{m.group(0)}" for m in _MIME.finditer(body)]
-    if body in HTTP_METHODS:
-        out.append(f"method:{body}")
-    elif _HEADER.fullmatch(body):
-        out.append(f"hdr:{body.lower()}")
-    elif _ENV.fullmatch(body):
-        out.append(f"env:{body}")
-    elif _KEY.fullmatch(body) and not body.isdigit():
-        out.append(f"key:{body.lower()}")
-    return tuple(out)
-
-
-@lru_cache(maxsize=65536)
-def name_words(name: str) -> tuple[str, ...]:
-    """The words of an identifier (`retryAfter`, `retry_after` → retry, after), stop words left out."""
-    words = dict.fromkeys(w.lower() for w in _NAME_WORDS.findall(name))
-    return tuple(f"word:{w}" for w in words if len(w) > 2 and w not in STOP_WORDS)
-
-
-def _number(text: str) -> tuple[str, ...]:
-    if not (len(text) == 3 and text.isdigit()):
-        return ()
-    value = int(text)
-    return (f"http:{value}",) if 200 <= value <= 599 else ()
+Ints = npt.NDArray[np.int64]
 
 
 class _Out:
@@ -121,191 +69,177 @@ class _Out:
 def find(language: str, struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]) -> tuple[array[int], str]:
     """The elements of a whole file in token order: (the token each starts at, the elements joined by
     SEPARATOR)."""
-    out = _Out()
-    if language in ("bash", "dockerfile", "yaml", "text"):
-        _script(struct, lit, lines, out)
-    elif language == "hcl":
-        _terraform(struct, lit, out)
+    if language in ("bash", "dockerfile", "yaml", "text") or language == "hcl":
+        out = _Out()
+        if language == "hcl":
+            _terraform(struct, lit, out)
+        else:
+            _script(struct, lit, lines, out)
+        at, table, entries = array("I", out.at), [tuple(out.elements)], [0]
     else:
-        _code(struct, lit, lines, out)
-    return array("I", out.at), SEPARATOR.join(e.replace(SEPARATOR, " ") for e in out.elements)
+        at, table, entries = _code(struct, lit, lines)
+    texts = list(map(SEPARATOR.join, table))
+    joined = SEPARATOR.join(map(texts.__getitem__, entries))
+    if joined.count(SEPARATOR) != max(0, len(at) - 1):  # an element holds the separator: rare
+        joined = SEPARATOR.join(e.replace(SEPARATOR, " ") for e in chain.from_iterable(map(table.__getitem__, entries)))
+    return at, joined
 
 
 # ----------------------------------------------------------------------------- code
-
-
-def imports(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]) -> dict[str, str]:
-    """Local name → what it imports, from Python `import`/`from` and JavaScript `import`/`require`."""
-    names: dict[str, str] = {}
-    n = len(struct)
-    done = -1
-    for k in [i for i, s in enumerate(struct) if s == "import"]:
-        if k >= done and (k == 0 or lines[k - 1] != lines[k] or struct[k - 1] in ("$id", ".", ";")):
-            done = _import_statement(struct, lit, lines, k, names)
-    for k in [i for i, t in enumerate(lit) if t == "require"]:
-        if struct[k] == "$id" and k + 2 < n and struct[k + 1] == "(" and struct[k + 2] == "$str":
-            module = _strip_quotes(lit[k + 2])
-            if k >= 2 and struct[k - 1] == "=" and struct[k - 2] == "$id":
-                names[lit[k - 2]] = module
-            elif k >= 2 and struct[k - 1] == "=" and struct[k - 2] == "}":  # const { a, b } = require("m")
-                j = k - 3
-                while j >= 0 and struct[j] != "{":
-                    if struct[j] == "$id":
-                        names[lit[j]] = f"{module}.{lit[j]}"
-                    j -= 1
-    return names
-
-
-def _statement_end(struct: Sequence[str], lines: Sequence[int], k: int) -> int:
-    """The token after the statement that starts at k: its line ends it, unless a bracket is open."""
-    n = len(struct)
-    depth = 0
-    i = k + 1
-    while i < n and i - k < 200:
-        s = struct[i]
-        if depth == 0 and (lines[i] != lines[i - 1] or s == ";"):
-            break
-        if s in ("(", "{", "["):
-            depth += 1
-        elif s in (")", "}", "]"):
-            depth = max(0, depth - 1)
-        i += 1
-    return i
-
-
-def _import_statement(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int], k: int,
-                      names: dict[str, str]) -> int:
-    """Read one import statement starting at token k (`import`); the index after it."""
-    end = _statement_end(struct, lines, k)
-    # Python `from a.b import c as d`: the `from` part precedes the `import`
-    base = ""
-    j = k - 1
-    dotted: list[str] = []
-    while j >= 0 and struct[j] in ("$id", ".") and lines[j] == lines[k]:
-        dotted.append(lit[j])
-        j -= 1
-    if j >= 0 and struct[j] == "from":
-        base = "".join(reversed(dotted))
-    at_from = [i for i in range(k + 1, end) if struct[i] == "from"]
-    if at_from and at_from[-1] + 1 < end and struct[at_from[-1] + 1] == "$str":
-        module = _strip_quotes(lit[at_from[-1] + 1])  # JavaScript `import x from "m"`, `import {a as b} from "m"`
-        _js_import(struct, lit, k + 1, at_from[-1], module, names)
-        return end
-    if k + 1 < end and struct[k + 1] == "$str":
-        return end  # JavaScript `import "m"`: binds nothing
-    parts: list[str] = []
-    i = k + 1
-    while i < end:
-        s = struct[i]
-        if s in ("$id", "."):
-            parts.append(lit[i])
-        elif s == "as" and i + 1 < end:
-            target = "".join(parts)
-            names[lit[i + 1]] = f"{base}.{target}" if base else target
-            parts = []
-            i += 2
-            continue
-        elif s == ",":
-            _bind(parts, base, names)
-            parts = []
-        i += 1
-    _bind(parts, base, names)
-    return end
-
-
-def _bind(parts: list[str], base: str, names: dict[str, str]) -> None:
-    if not parts or parts[0] == ".":
-        return
-    target = "".join(parts)
-    if base:
-        names[parts[-1]] = f"{base}.{target}"
-    else:
-        names[parts[0]] = parts[0]  # `import os.path` binds `os`
-
-
-def _js_import(struct: Sequence[str], lit: Sequence[str], start: int, end: int, module: str,
-               names: dict[str, str]) -> None:
-    braces = False
-    i = start
-    while i < end:
-        s = struct[i]
-        if s == "{":
-            braces = True
-        elif s == "}":
-            braces = False
-        elif s == "$id":
-            if i + 2 < end and struct[i + 1] == "as":
-                names[lit[i + 2]] = f"{module}.{lit[i]}" if braces else module
-                i += 3
-                continue
-            names[lit[i]] = f"{module}.{lit[i]}" if braces else module
-        i += 1
-
-
-def _at(tokens: Sequence[str], k: int) -> str:
-    return tokens[k] if k < len(tokens) else ""
-
-
-def _chain(struct: Sequence[str], lit: Sequence[str], k: int) -> tuple[list[str], int]:
-    """The dotted name ending at token k (`a.b.c`), and the token it starts at."""
-    parts = [lit[k]]
-    start = k
-    while start >= 2 and struct[start - 1] in (".", "?.") and struct[start - 2] == "$id":
-        start -= 2
-        parts.append(lit[start])
-    return list(reversed(parts)), start
-
-
-# what a code token can start: every other token (most of them: punctuation, keywords) is skipped at once
+# what a code token can start, as small codes (0: any other token, most of them: punctuation, keywords)
 _KEYWORDS = {**dict.fromkeys(LOOPS, "kw:loop"), **dict.fromkeys(TRIES, "kw:try"),
              **dict.fromkeys(CATCHES, "kw:catch"), **dict.fromkeys(RAISES, "kw:raise"),
              **dict.fromkeys(("**", "*=", "<<", "**="), "op:grow")}
-_CODE_TOKENS = {**dict.fromkeys(_KEYWORDS, "kw"), "$id": "id", "$str": "str", "$num": "num", "*": "times"}
+_KEYWORD_ELEMENTS = tuple(dict.fromkeys(_KEYWORDS.values()))  # code 1 + i: the i-th of these
+_CODES = {token: 1 + _KEYWORD_ELEMENTS.index(element) for token, element in _KEYWORDS.items()}
+_ID, _DOT, _OPEN, _STR, _NUM, _TIMES, _DEFINE, _IMPORT = range(len(_KEYWORD_ELEMENTS) + 1,
+                                                               len(_KEYWORD_ELEMENTS) + 9)
+_CODES.update({"$id": _ID, ".": _DOT, "?.": _DOT, "(": _OPEN, "$str": _STR, "$num": _NUM, "*": _TIMES,
+               "import": _IMPORT, **dict.fromkeys(_DEFINES, _DEFINE)})
+_GROW = _KEYWORD_ELEMENTS.index("op:grow")
 
 
-def _code(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int], out: _Out) -> None:
-    names = imports(struct, lit, lines)
+def _code(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]
+          ) -> tuple[array[int], list[tuple[str, ...]], list[int]]:
+    """A code file's elements, in token order: the token each starts at, a table of element tuples, and the
+    entry of each token that starts some. The tokens are classified at once (numpy over their codes); what
+    a token says is worked out once per distinct text in the file, so the work per token is done in C."""
     n = len(struct)
-    kinds = _CODE_TOKENS
-    for k, s in enumerate(struct):
-        kind = kinds.get(s)
-        if kind is None:
-            continue
-        if kind == "id":
-            nxt = struct[k + 1] if k + 1 < n else ""
-            if nxt in (".", "?."):
-                continue  # the chain is read at its last name
-            _name(struct, lit, k, nxt == "(", names, out)
-        elif kind == "str":
-            out.add(k, *string_elements(lit[k]))
-        elif kind == "num":
-            out.add(k, *_number(lit[k]))
-        elif kind == "kw":
-            out.add(k, _KEYWORDS[s])
-        elif "2" in (lit[k - 1] if k else "", _at(lit, k + 1)):
-            out.add(k, "op:grow")  # `2 ** attempt`, `delay *= 2`, `1 << n`, `delay * 2`
+    codes = np.frombuffer(bytes(map(_CODES.get, struct, repeat(0))), dtype=np.uint8)
+    table: list[tuple[str, ...]] = [(element,) for element in _KEYWORD_ELEMENTS]
+    places: list[Ints] = []  # the tokens that start elements ...
+    entries: list[Ints] = []  # ... and the entry of the table that holds them
+    keywords = np.flatnonzero((codes > 0) & (codes <= len(_KEYWORD_ELEMENTS)))
+    places.append(keywords)
+    entries.append(codes[keywords].astype(np.int64) - 1)
+    for code, read in ((_STR, string_elements), (_NUM, number_elements)):
+        found = np.flatnonzero(codes == code)
+        places.append(found)
+        entries.append(_by_text(lit, found, read, table))
+    # `2 ** attempt`, `delay *= 2`, `1 << n`, `delay * 2`
+    times = [k for k in np.flatnonzero(codes == _TIMES).tolist()
+             if "2" in (lit[k - 1] if k else "", lit[k + 1] if k + 1 < n else "")]
+    places.append(np.array(times, dtype=np.int64))
+    entries.append(np.full(len(times), _GROW, dtype=np.int64))
+    _names(struct, codes, lit, lines, table, places, entries)
+    place, entry = np.concatenate(places), np.concatenate(entries)
+    sizes = np.fromiter(map(len, table), dtype=np.int64, count=len(table))
+    kept = sizes[entry] > 0
+    place, entry = place[kept], entry[kept]
+    order = np.argsort(place, kind="stable")  # a token starts the elements of one entry at most
+    place, entry = place[order], entry[order]
+    at = array("I")
+    at.frombytes(np.repeat(place, sizes[entry]).astype(np.uint32).tobytes())
+    return at, table, entry.tolist()
 
 
-def _name(struct: Sequence[str], lit: Sequence[str], k: int, called: bool, names: dict[str, str],
-          out: _Out) -> None:
-    """The name (or dotted chain) ending at token k: an API, a call, a method, an env variable; its words."""
-    parts, start = _chain(struct, lit, k)
-    if start > 0 and struct[start - 1] in (".", "?."):
-        return  # `x().y`: the receiver is a call
+def _by_text(lit: Sequence[str], at: Ints, read: Callable[[str], tuple[str, ...]],
+             table: list[tuple[str, ...]]) -> Ints:
+    """The table entry of each token ``at``: ``read(its text)``, called once per distinct text."""
+    if not len(at):
+        return at
+    texts = list(map(lit.__getitem__, at.tolist()))
+    where, number = _distinct(texts)
+    base = len(table)
+    table.extend(map(read, map(texts.__getitem__, where.tolist())))
+    return base + number
+
+
+def _distinct(*columns: list[Any]) -> tuple[Ints, Ints]:
+    """Rows told apart (a dict lookup each, in C): where each distinct row is first seen, and the number
+    of each row's distinct row (numbered in the order they are first seen)."""
+    first: dict[Any, int] = {}
+    keys = columns[0] if len(columns) == 1 else zip(*columns, strict=True)
+    seen = np.array(list(map(first.setdefault, keys, count())), dtype=np.int64)  # where each is first seen
+    where = np.array(list(first.values()), dtype=np.int64)  # ascending
+    return where, np.searchsorted(where, seen)
+
+
+def _names(struct: Sequence[str], codes: npt.NDArray[np.uint8], lit: Sequence[str], lines: Sequence[int],
+           table: list[tuple[str, ...]], places: list[Ints], entries: list[Ints]) -> None:
+    """Names and dotted chains (`a.b.c`, read at their last name): an API, a call, a method, an env
+    variable, a module path (at the chain's first token); the last name's words (at it). Worked out on
+    the names alone (not every token), each distinct name and each distinct chain once."""
+    at = np.flatnonzero(codes == _ID)  # the tokens that are names
+    if not len(at):
+        return
+    texts = list(map(lit.__getitem__, at.tolist()))
+    where, text = _distinct(texts)  # each name's text, numbered
+    distinct = list(map(texts.__getitem__, where.tolist()))
+    padded = np.concatenate(([0], codes, [0]))
+    before, after = padded[at], padded[at + 2]  # the codes of the tokens around each name
+    # a name continues a chain when a dot and another name are just before it
+    link = before == _DOT
+    link[1:] &= at[:-1] == at[1:] - 2
+    first = np.maximum.accumulate(np.where(link, 0, np.arange(len(at))))  # the name each chain starts at
+    # a chain is read at its last name, unless its receiver is a call (`x().y`)
+    ends = np.flatnonzero((after != _DOT) & (padded[at[first]] != _DOT))
+    starts = first[ends]
+    called = after[ends] == _OPEN
+    require = at[text == distinct.index("require")] if "require" in distinct else at[:0]
+    names = bound(struct, lit, lines, np.flatnonzero(codes == _IMPORT).tolist(), require.tolist())
+    imported = np.fromiter(map(names.__contains__, distinct), dtype=bool, count=len(distinct))[text[starts]]
+    alone = starts == ends
+    # the last name's words, every distinct name's once: at a chain, and at a name alone that is not called
+    # or imported
+    words = len(table)
+    table.extend(map(name_words, distinct))
+    plain = ~alone | ~(called | imported)
+    places.append(at[ends[plain]])
+    entries.append(words + text[ends[plain]])
+    # a name alone and called: a call and its words (only its words where it is defined), or an API
+    chosen = ends[alone & called]
+    defined = (before[chosen] == _DEFINE).astype(np.int64)
+    where, number = _distinct((2 * text[chosen] + defined).tolist())
+    callees = list(map(distinct.__getitem__, text[chosen[where]].tolist()))
+    places.append(at[chosen])
+    entries.append(len(table) + number)
+    table.extend(map(_name, callees, (2 + defined[where]).tolist(), map(names.get, callees)))
+    # what a chain is, at its first name: an API, env variable, module path or method (not a plain `a.b`)
+    size = ends - starts + 1
+    chains = np.flatnonzero(~alone & (called | imported | (size > 2)))
+    sizes = size[chains]
+    for n_names in sorted(set(sizes.tolist())):
+        chosen = chains[sizes == n_names]
+        rows = [text[starts[chosen] + j] for j in range(n_names)]
+        calls = called[chosen]
+        if len(distinct) ** n_names < 2**61:  # the names' numbers and the flag as one int
+            where, number = _distinct(_row_key(rows, calls, len(distinct)).tolist())
+        else:
+            where, number = _distinct(*[row.tolist() for row in rows], calls.tolist())
+        parts = list(zip(*[map(distinct.__getitem__, row[where].tolist()) for row in rows], strict=True))
+        places.append(at[starts[chosen]])
+        entries.append(len(table) + number)
+        table.extend(map(_first, parts, calls[where].tolist(), map(names.get, (p[0] for p in parts))))
+
+
+def _row_key(rows: list[Ints], flags: npt.NDArray[np.bool_], base: int) -> Ints:
+    """Rows of numbers below ``base`` and a flag, as one int each (the caller checks it fits in 63 bits)."""
+    key = np.zeros(len(flags), dtype=np.int64)
+    for row in rows:
+        key = key * base + row
+    return 2 * key + flags
+
+
+def _name(text: str, variant: int, imported: str | None) -> tuple[str, ...]:
+    """A name alone, called (``variant`` 2, or 3 where it is defined; ``imported``: what an import bound it
+    to): the API it names, or the call and its words."""
+    if imported is not None:
+        return (f"api:{imported}",)
+    return (f"call:{text}", *name_words(text)) if variant == 2 else name_words(text)
+
+
+def _first(parts: tuple[str, ...], called: bool, imported: str | None) -> tuple[str, ...]:
+    """What a dotted chain of names is (``imported``: what an import bound its first name to): an API, an
+    env variable, a module path, a method called."""
     head = parts[0]
-    if head in names and (len(parts) > 1 or called):
-        out.add(start, f"api:{'.'.join([names[head], *parts[1:]])}")
-    elif head == "process" and len(parts) == 3 and parts[1] == "env":
-        out.add(start, f"env:{parts[2]}")
-    elif len(parts) >= 3 and head not in ("self", "this", "cls"):
-        out.add(start, f"mod:{'.'.join(parts)}")  # `structlog.processors.JSONRenderer`: a module path, maybe
-    elif called and len(parts) == 1:
-        if not (start and struct[start - 1] in _DEFINES):
-            out.add(start, f"call:{head}")
-    elif called:
-        out.add(start, f"meth:{parts[-1]}")
-    if not (head in names and len(parts) == 1):
-        out.add(k, *name_words(lit[k]))
+    if imported is not None:
+        return (f"api:{'.'.join([imported, *parts[1:]])}",)
+    if head == "process" and len(parts) == 3 and parts[1] == "env":
+        return (f"env:{parts[2]}",)
+    if len(parts) >= 3 and head not in ("self", "this", "cls"):
+        return (f"mod:{'.'.join(parts)}",)  # `structlog.processors.JSONRenderer`: a module path, maybe
+    return (f"meth:{parts[-1]}",) if called else ()
 
 
 # ----------------------------------------------------------------------------- scripts and configuration
@@ -324,7 +258,7 @@ def _script(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int], out
             k = _command(struct, lit, lines, k, out)
             continue
         if s == "$var" or (s == "$id" and k and struct[k - 1] == "$"):
-            if _ENV.fullmatch(word):
+            if ENV.fullmatch(word):
                 out.add(k, f"env:{word}")
         elif s in ("$str", "$val", "$word"):
             out.add(k, *string_elements(word))
@@ -335,7 +269,7 @@ def _script(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int], out
         elif s in ("exit",):
             out.add(k, "kw:raise")
         elif s == "$num":
-            out.add(k, *_number(word))
+            out.add(k, *number_elements(word))
         elif "/" in s and "@" in s:  # a kept `uses:` value: actions/checkout@v4
             out.add(k, f"uses:{s.split('@')[0].lower()}")
         k += 1
@@ -363,7 +297,7 @@ def _command(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int], k:
                 out.add(i, f"verb:{text}")  # `docker push` and `podman push`: the same step with another tool
         elif s in ("$str", "$val", "$word"):
             out.add(i, *string_elements(text))
-        elif s == "$var" and _ENV.fullmatch(text):
+        elif s == "$var" and ENV.fullmatch(text):
             out.add(i, f"env:{text}")
         i += 1
     return i
@@ -374,7 +308,7 @@ def _terraform(struct: Sequence[str], lit: Sequence[str], out: _Out) -> None:
     for k in range(n):
         s = struct[k]
         if s in ("resource", "data") and k + 1 < n and struct[k + 1] not in ("=", "$str_lit"):
-            out.add(k, f"res:{_strip_quotes(lit[k + 1])}")
+            out.add(k, f"res:{strip_quotes(lit[k + 1])}")
         elif s == "$str_lit" or s.startswith("$"):
             out.add(k, *string_elements(lit[k]))
         elif s in ("for_each", "count", "dynamic"):

@@ -18,8 +18,9 @@ import math
 import sys
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
+from itertools import chain
 
 from pattern_miner.model import Pattern
 from pattern_miner.records import FileRecord, Shard
@@ -71,29 +72,46 @@ def _last_name(element: str) -> str:
     return element.partition(":")[2].rsplit(".", 1)[-1].split(" ", 1)[0]
 
 
-def traits(sequence: Sequence[str], own_name: str = "") -> set[str]:
-    """Structural traits of a unit from its elements in order: a loop that sleeps (and grows its delay),
-    a try around a call, a loop that follows a page token, a call of itself."""
+class _Says(dict[str, bool]):
+    """Whether an element says something, decided once per distinct element (a dict lookup after that, in C)."""
+
+    def __init__(self, says: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.says = says
+
+    def __missing__(self, element: str) -> bool:
+        value = self[element] = self.says(element)
+        return value
+
+
+# a call of a sleep (`api:time.sleep`, `call:setTimeout`, `cmd:sleep 5`); a page token's key, word or header
+_SLEEP = _Says(lambda e: e.split(":", 1)[0] in ("api", "meth", "call", "cmd") and _last_name(e) in SLEEPS)
+_PAGE = _Says(lambda e: e.split(":", 1)[0] in ("key", "word", "hdr") and any(w in e for w in PAGE_WORDS))
+
+
+def traits(sequence: Sequence[str], own_name: str = "", distinct: Set[str] | None = None) -> set[str]:
+    """Structural traits of a unit from its elements in order (``distinct``: the set of them, if the caller
+    has it): a loop that sleeps (and grows its delay), a try around a call, a loop that follows a page
+    token, a call of itself."""
+    has = set(sequence) if distinct is None else distinct
     out: set[str] = set()
-    loop_at = next((i for i, e in enumerate(sequence) if e == "kw:loop"), None)
-    calls_self = bool(own_name) and f"call:{own_name}" in sequence
-    sleeps = [i for i, e in enumerate(sequence) if e.split(":", 1)[0] in ("api", "meth", "call", "cmd")
-              and _last_name(e) in SLEEPS]
-    repeats = loop_at is not None or calls_self
+    loop_at = sequence.index("kw:loop") if "kw:loop" in has else None
+    calls_self = bool(own_name) and f"call:{own_name}" in has
     if calls_self:
         out.add("trait:recursion")
-    if sleeps and repeats and (calls_self or any(i > loop_at for i in sleeps if loop_at is not None)):
+    repeats = loop_at is not None or calls_self
+    # a sleep anywhere in a unit that calls itself, or after the start of its first loop
+    if repeats and any(map(_SLEEP.__getitem__, has if calls_self or loop_at is None else sequence[loop_at + 1:])):
         out.add("trait:sleep-in-loop")
-        if "op:grow" in sequence:
+        if "op:grow" in has:
             out.add("trait:growing-delay")
-        if any(e.startswith("http:") and e >= "http:429" for e in sequence):
+        if any(e.startswith("http:") and e >= "http:429" for e in has):
             out.add("trait:retry-on-status")
-    if "kw:try" in sequence and "kw:catch" in sequence:
+    if "kw:try" in has and "kw:catch" in has:
         out.add("trait:try-catch")
-        if "kw:raise" in sequence:
+        if "kw:raise" in has:
             out.add("trait:catch-and-raise")
-    if repeats and any(e.split(":", 1)[0] in ("key", "word", "hdr") and any(w in e for w in PAGE_WORDS)
-                       for e in sequence):
+    if repeats and any(map(_PAGE.__getitem__, has)):
         out.add("trait:pagination")
     return out
 
@@ -144,16 +162,22 @@ def unit_refs(shards: Sequence[Shard]) -> list[UnitRef]:
     out: list[UnitRef] = []
     for r, shard in enumerate(shards):
         for f, rec in enumerate(shard.files):
-            if not rec.elements:
+            spans = _unit_spans(rec) if rec.elements else []
+            if not spans:
                 continue
             elements = rec.elements.split(SEPARATOR)
-            text_lines = rec.text.splitlines()
-            for kind, name, start, end, start_line, end_line, _code in _unit_spans(rec):
+            text_lines: list[str] | None = None  # split when a unit of the file is kept
+            for kind, name, start, end, start_line, end_line, _code in spans:
                 lo, hi = bisect_left(rec.element_at, start), bisect_left(rec.element_at, end)
                 sequence = elements[lo:hi]
-                found = {e for e in sequence if not e.startswith(("kw:", "op:"))} | traits(sequence, name)
+                found = set(sequence)
+                structure = traits(sequence, name, found)
+                found.difference_update([e for e in found if e.startswith(("kw:", "op:"))])
+                found |= structure
                 if len(found) < 3:
                     continue
+                if text_lines is None:
+                    text_lines = rec.text.splitlines()
                 text = "\n".join(text_lines[start_line - 1:end_line])
                 digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
                 out.append(UnitRef(r, f, kind, name, start, end, start_line, end_line, frozenset(found), digest))
@@ -165,7 +189,7 @@ class Rarity:
 
     def __init__(self, units: Sequence[UnitRef]) -> None:
         self.units = max(1, len(units))
-        self.df: Counter[str] = Counter(e for u in units for e in u.elements)
+        self.df: Counter[str] = Counter(chain.from_iterable(u.elements for u in units))
         self._weights: dict[str, float] = {}  # asked for every element of every unit: computed once each
 
     def idf(self, element: str) -> float:

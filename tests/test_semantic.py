@@ -417,7 +417,7 @@ def test_engine_scan_reports_semantic_opportunities_with_a_judge(api: FakeAnthro
 
 
 def test_elements_are_in_token_order_for_every_language() -> None:
-    (shard,) = shards_of({"o/r": {"a.py": RETRY_REQUESTS, "b.sh": "f() {\n  docker push \"$1\"\n}\n",
+    (shard,) = shards_of({"o/r": {"a.py": RETRY_REQUESTS, "b.sh": "f() {\n  docker push \"$1\"\n}\ngcloud secrets versions add db --data-file=- \"$2\"\n",
                                   "c.js": "function f(u) { return fetch(u); }\n",
                                   "d.tf": 'resource "google_storage_bucket" "b" {\n  name = "x"\n}\n'}})
     for rec in shard.files:

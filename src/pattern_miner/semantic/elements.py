@@ -75,7 +75,10 @@ def find(language: str, struct: Sequence[str], lit: Sequence[str], lines: Sequen
             _terraform(struct, lit, out)
         else:
             _script(struct, lit, lines, out)
-        at, table, entries = array("I", out.at), [tuple(out.elements)], [0]
+        # in token order (`unit_refs` looks a unit's elements up by bisection): a command's longer prefixes
+        # are found after its flags and arguments
+        order = sorted(range(len(out.at)), key=out.at.__getitem__)
+        at, table, entries = array("I", [out.at[i] for i in order]), [tuple(out.elements[i] for i in order)], [0]
     else:
         at, table, entries = _code(struct, lit, lines)
     texts = list(map(SEPARATOR.join, table))

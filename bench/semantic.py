@@ -55,7 +55,7 @@ from pattern_miner.semantic.candidates import find_candidates  # noqa: E402
 from pattern_miner.semantic.find import MAX_GROUPS, MIN_GROUP_SCORE, find  # noqa: E402
 from pattern_miner.semantic.judge import Judge  # noqa: E402
 from pattern_miner.semantic.profiles import Rarity, copy_pairs, unit_refs  # noqa: E402
-from pattern_miner.semantic.verdict import fenced_units  # noqa: E402
+from pattern_miner.semantic.prompt import fenced_units  # noqa: E402
 from pattern_miner.sources.local import LocalSource, repos_from_root  # noqa: E402
 from tests.fakes.anthropic import FakeAnthropic, Reply, Request, json_block, message  # noqa: E402
 

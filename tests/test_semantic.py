@@ -24,7 +24,7 @@ from pattern_miner.semantic.elements import SEPARATOR
 from pattern_miner.semantic.find import find
 from pattern_miner.semantic.judge import Judge
 from pattern_miner.semantic.profiles import Rarity, traits, unit_refs
-from pattern_miner.semantic.verdict import UnitText, build_prompt, fenced_units
+from pattern_miner.semantic.prompt import UnitText, build_prompt, fenced_units
 from pattern_miner.shard import build_shard
 from tests.fakes.anthropic import FakeAnthropic, Request, json_block, message, verdict_reply
 

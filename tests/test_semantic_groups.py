@@ -14,8 +14,8 @@ from pattern_miner.advise.settings import ModelUsage
 from pattern_miner.semantic.candidates import GROUP_SIZE, pair_groups
 from pattern_miner.semantic.judge import Judge
 from pattern_miner.semantic.profiles import UnitRef
+from pattern_miner.semantic.prompt import UnitText
 from pattern_miner.semantic.report import stable_id
-from pattern_miner.semantic.verdict import UnitText
 from tests.fakes.anthropic import FakeAnthropic, verdict_reply
 
 # ----------------------------------------------------------------------------- groups around pairs

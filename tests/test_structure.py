@@ -135,12 +135,12 @@ def test_the_cycle_finder_finds_cycles() -> None:
 
 
 def test_a_local_scan_loads_no_network_client_library() -> None:
-    """PyGithub, requests and httpx take ~0.5 s to import: the scan command loads them only when a run talks
-    to GitHub or dev-nexus (``wiring.connect``)."""
+    """PyGithub, requests, httpx and pydantic take ~0.8 s to import: the scan command loads them only when a run
+    talks to GitHub or dev-nexus (``wiring.connect``) or Claude judges (``semantic.judge``)."""
     import subprocess
     import sys
 
     probe = ("import sys, pattern_miner.commands.scan, pattern_miner.engine, pattern_miner.wiring; "
-             "print(sorted(m for m in ('github', 'requests', 'httpx') if m in sys.modules))")
+             "print(sorted(m for m in ('github', 'requests', 'httpx', 'pydantic') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"

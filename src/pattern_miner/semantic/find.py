@@ -22,8 +22,8 @@ from pattern_miner.model import Opportunity, Pattern
 from pattern_miner.records import Shard
 from pattern_miner.semantic.candidates import Candidate, find_candidates
 from pattern_miner.semantic.profiles import Rarity, UnitRef, copy_pairs, unit_refs
+from pattern_miner.semantic.prompt import UnitText
 from pattern_miner.semantic.report import opportunity, with_copies
-from pattern_miner.semantic.verdict import UnitText
 
 if TYPE_CHECKING:
     from pattern_miner.semantic.judge import Judge

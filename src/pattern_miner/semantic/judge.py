@@ -20,20 +20,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from pattern_miner.advise.settings import ModelUsage
-from pattern_miner.semantic.verdict import (
-    PROMPT_VERSION,
-    SYSTEM_PROMPT,
-    UnitText,
-    Verdict,
-    build_prompt,
-    verdict_schema,
-)
+from pattern_miner.semantic.prompt import PROMPT_VERSION, SYSTEM_PROMPT, UnitText, build_prompt
 
 if TYPE_CHECKING:
     import anthropic
+
+    from pattern_miner.advise.settings import ModelUsage
+    from pattern_miner.semantic.verdict import Verdict
+
+def _validated(data: Any, units: int) -> Verdict | None:
+    """``verdict.validated``, imported when a verdict is first read (pydantic: a scan without a key never is)."""
+    from pattern_miner.semantic.verdict import validated
+
+    return validated(data, units)
+
+
+def _schema() -> dict[str, Any]:
+    from pattern_miner.semantic.verdict import verdict_schema
+
+    return verdict_schema()
+
 
 MAX_OUTPUT_TOKENS = 1024  # a verdict is a few dozen tokens; room for a short reason
 NO_VERDICT = "no-verdict"  # cached: Claude answered, but nothing valid came of it
@@ -72,8 +78,8 @@ class VerdictCache:
                 return None
             if data.get("verdict") is None:
                 return NO_VERDICT
-            return Verdict.model_validate(data["verdict"], context={"units": units})
-        except (OSError, ValueError, KeyError, TypeError, ValidationError):
+            return _validated(data["verdict"], units)
+        except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def put(self, key: str, verdict: Verdict | None) -> None:
@@ -102,7 +108,9 @@ class Judge:
         self.cache = VerdictCache(cache_dir)
         self.max_calls = max_calls
         self.stats = JudgeStats()
-        self.usage = ModelUsage(model=model)  # what its requests cost: counted in the run's model usage
+        from pattern_miner.advise.settings import ModelUsage  # pydantic: a Judge exists only with a key
+
+        self.usage: ModelUsage = ModelUsage(model=model)  # what its requests cost: counted in the run's usage
         self._warn = warn
         self.disabled = False
 
@@ -118,7 +126,7 @@ class Judge:
         if cached is not None:
             self.stats.cache_hits += 1
             self.usage.cache_hits += 1
-            return cached.clean() if isinstance(cached, Verdict) else None
+            return None if isinstance(cached, str) else cached.clean()
         if self.disabled:
             return None
         if self.stats.calls >= self.max_calls:
@@ -134,7 +142,7 @@ class Judge:
                 max_tokens=MAX_OUTPUT_TOKENS,
                 system=[{"type": "text", "text": SYSTEM_PROMPT, "cache_control": {"type": "ephemeral"}}],
                 messages=[{"role": "user", "content": build_prompt(units, shared)}],
-                output_config={"format": {"type": "json_schema", "schema": verdict_schema()}},
+                output_config={"format": {"type": "json_schema", "schema": _schema()}},
             )
         except (anthropic.AuthenticationError, anthropic.PermissionDeniedError, anthropic.NotFoundError) as err:
             self.disabled = True
@@ -172,10 +180,7 @@ class Judge:
                 data = json.loads(text[start:end + 1]) if 0 <= start < end else None
             except ValueError:
                 return None
-        try:
-            return Verdict.model_validate(data, context={"units": units})
-        except ValidationError:
-            return None
+        return _validated(data, units)
 
 
 def judge_for(client: anthropic.Anthropic | None, model: str | None, cache_dir: Path | None, max_calls: int,

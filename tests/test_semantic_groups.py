@@ -72,6 +72,20 @@ def test_the_id_stays_when_a_variant_joins_or_leaves() -> None:
     assert two.startswith("sem-") and len(two) == 16
 
 
+def test_two_jobs_that_share_only_common_vocabulary_get_different_ids() -> None:
+    from pattern_miner.semantic.profiles import Rarity
+
+    common = ("api:json.loads", "api:os.environ.get", "trait:try-catch", "http:200", "api:logging.getLogger")
+    upload = [unit(r, "upload", *common, "api:boto3.client", "cmd:aws s3 cp", "env:BUCKET_NAME") for r in (0, 1)]
+    notify = [unit(r, "notify", *common, "host:hooks.slack.com", "env:SLACK_WEBHOOK_URL", "hdr:x-slack-signature")
+              for r in (2, 3)]
+    # a scan in which the common vocabulary is everywhere and each job's own elements are rare
+    background = [unit(10 + r, f"other{r}", *common[:4], f"env:OTHER_{r}") for r in range(200)]
+    rarity = Rarity(upload + notify + background)
+    assert stable_id(upload, rarity) != stable_id(notify, rarity)
+    assert stable_id(upload[::-1], rarity) == stable_id(upload, rarity)
+
+
 def test_the_id_ignores_words_of_names() -> None:
     a = unit(0, "x", *RETRY, "word:retry")
     b = unit(1, "y", *RETRY, "word:retry")

@@ -6,16 +6,17 @@ With a judge (Claude), each candidate group, best first, is one request; the uni
 become one opportunity, confidence High (with the copies of each, when a variant was copied too). A group
 is not asked about when a unit of its pair is taken already, or when Claude saw its pair together in an
 earlier group and did not choose both (the answer would be the same); a group that Claude split is asked
-about again through the groups of its other pairs, without the units it chose. Without
-one, only groups whose evidence is overwhelming are
-reported, confidence Medium: the units that share with the group's first unit at least
-``OFFLINE_MIN_PAIR`` (many rare elements, mostly what each does). A unit is reported in one semantic
+about again through the groups of its other pairs, without the units it chose (a request that failed
+counts as not asked). Without one, only groups whose evidence is overwhelming are reported, confidence
+Medium: the group's pair and the units whose link to one of the two scores at least ``OFFLINE_MIN_PAIR``
+(many rare elements, mostly what each does). Ids are made distinct within a run. A unit is reported in one semantic
 opportunity at most, and never with a copy of itself (copies are clone patterns, reported as such).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pattern_miner.model import Opportunity, Pattern
@@ -82,9 +83,10 @@ def find(shards: Sequence[Shard], patterns: Sequence[Pattern] = (), *, judge: Ju
             a, b = candidate.units[:2]
             if a in claimed or b in claimed or asked.get(a, set()) & asked.get(b, set()):
                 continue  # its pair is taken, or Claude saw the two together and did not choose both
-            for i in members:
-                asked.setdefault(i, set()).add(number)
-            found = _judged(candidate, members, units, shards, rarity, judge)
+            answered, found = _judged(candidate, members, units, shards, rarity, judge)
+            if answered:  # a request that failed says nothing: the pair may be asked about again
+                for i in members:
+                    asked.setdefault(i, set()).add(number)
         else:
             found = _offline(candidate, members, units, shards, rarity)
         if found is not None:
@@ -94,21 +96,32 @@ def find(shards: Sequence[Shard], patterns: Sequence[Pattern] = (), *, judge: Ju
                 opp = with_copies(opp, [units[i] for i in copied], shards)
             claimed.update(chosen, copied)
             out.append(opp)
+    return _distinct_ids(out)
+
+
+def _distinct_ids(opportunities: list[Opportunity]) -> tuple[Opportunity, ...]:
+    """Two groups whose anchors collide (rare: they share their telling elements) get distinct ids, in order."""
+    seen: dict[str, int] = {}
+    out = []
+    for opp in opportunities:
+        n = seen[opp.id] = seen.get(opp.id, 0) + 1
+        out.append(opp if n == 1 else replace(opp, id=f"{opp.id}-{n}"))
     return tuple(out)
 
 
 def _judged(candidate: Candidate, members: list[int], units: Sequence[UnitRef], shards: Sequence[Shard],
-            rarity: Rarity, judge: Judge) -> tuple[list[int], Opportunity] | None:
+            rarity: Rarity, judge: Judge) -> tuple[bool, tuple[list[int], Opportunity] | None]:
+    """(whether Claude answered, the opportunity it confirmed if any)."""
     order = sorted(members, key=lambda i: (units[i].digest, i))  # the same group asks the same question
     verdict = judge.judge([unit_text(units[i], shards) for i in order], [units[i].digest for i in order],
                           candidate.shared)
-    if verdict is None:
-        return None
+    if verdict is None:  # not asked (budget), the request failed, or no valid answer
+        return False, None
     chosen = [order[k] for k in verdict.chosen(len(order))]
     if len({units[i].repo for i in chosen}) < 2:
-        return None
-    return chosen, opportunity([units[i] for i in chosen], shards, rarity, verdict.job, confidence="High",
-                               reason=verdict.reason)
+        return True, None
+    return True, (chosen, opportunity([units[i] for i in chosen], shards, rarity, verdict.job, confidence="High",
+                                      reason=verdict.reason))
 
 
 def _offline(candidate: Candidate, members: list[int], units: Sequence[UnitRef], shards: Sequence[Shard],

@@ -21,6 +21,7 @@ from pattern_miner.semantic.profiles import Rarity, UnitRef, is_common
 
 TEXT_MAX_LINES = 200  # lines of a variant's text kept in its occurrence
 ID_ANCHORS = 3  # the id is named by this many of the elements the variants share (see `stable_id`)
+ANCHOR_SHARE = 0.02  # ... that at most this share of the scan's units hold
 _ERRORS = {"trait:try-catch": "catches errors", "trait:catch-and-raise": "re-raises after catching",
            "trait:retry-on-status": "retries on error statuses"}
 _LIMITS = {"trait:sleep-in-loop": "waits between attempts", "trait:growing-delay": "grows its delay",
@@ -129,16 +130,23 @@ def with_copies(opp: Opportunity, copies: Sequence[UnitRef], shards: Sequence[Sh
                    details=opp.details + (f"copies of these variants: {where}",))
 
 
-def stable_id(units: Sequence[UnitRef]) -> str:
+def stable_id(units: Sequence[UnitRef], rarity: Rarity | None = None) -> str:
     """An id that stays when a variant comes or goes: named by the ``ID_ANCHORS`` smallest hashes of the
-    elements (not the words of names) that at least half of the variants, and two at least, share. A variant
-    that joins or leaves changes it only when it adds or takes the smallest of those; the variants' places,
-    names and number do not count."""
+    elements (not the words of names) that at least half of the variants, and two at least, share. With
+    ``rarity``, only elements that say something are anchors (not everyone's vocabulary: a standard library
+    call, ``http:200``, ``trait:try-catch``; held by at most ``ANCHOR_SHARE`` of the scan's units), so two
+    jobs that share only common vocabulary get different ids. A variant that joins or leaves changes it only
+    when it adds or takes the smallest of those; the variants' places, names and number do not count.
+    (``find`` still makes the ids of one run distinct.)"""
     counts: Counter[str] = Counter(e for u in units for e in u.elements if not e.startswith("word:"))
     need = max(2, math.ceil(len(units) / 2))
     shared = [e for e, c in counts.items() if c >= need] or list(counts)
+    if rarity is not None:
+        telling = [e for e in shared if not is_common(*e.partition(":")[::2]) and
+                   rarity.df[e] <= max(2, ANCHOR_SHARE * rarity.units)]
+        shared = telling or shared
     anchors = sorted(hashlib.blake2b(e.encode(), digest_size=8).hexdigest() for e in shared)[:ID_ANCHORS]
-    return "sem-" + hashlib.sha256("|".join(anchors).encode()).hexdigest()[:12]
+    return "sem-" + hashlib.sha256("|".join(anchors or [u.digest for u in units]).encode()).hexdigest()[:12]
 
 
 def opportunity(units: Sequence[UnitRef], shards: Sequence[Shard], rarity: Rarity, job: str, *,
@@ -161,7 +169,7 @@ def opportunity(units: Sequence[UnitRef], shards: Sequence[Shard], rarity: Rarit
     if reason:
         summary += f" {reason}"
     return Opportunity(
-        id=stable_id(units),
+        id=stable_id(units, rarity),
         kind="semantic",
         category=_category(variants),
         title=f"The same job written {len(variants)} times: {name}",

@@ -375,8 +375,8 @@ class {name}Client:
 '''
 
 
-def renamed_client_pattern(kind: str = "file") -> Pattern:
-    texts = [RENAMED_CLIENT.format(name=name) for name in ("Ledger", "Payments", "Warehouse")]
+def renamed_client_pattern(kind: str = "file", extra: str = "") -> Pattern:
+    texts = [extra + RENAMED_CLIENT.format(name=name) for name in ("Ledger", "Payments", "Warehouse")]
     paths = ["worker/ledger_client.py", "app/payments_client.py", "inventory/warehouse_client.py"]
     return Pattern(
         id="p-renamed", pattern_type="api_client", kind=kind, language="python", title="ledger_client.py",
@@ -395,7 +395,14 @@ def test_a_file_that_is_one_class_renamed_in_each_copy_is_named_after_that_class
     assert "`LedgerClient` (`PaymentsClient`, `WarehouseClient` in the other copies)" in rec.summary
 
 
-def test_classes_that_do_not_line_up_are_not_taken_for_one_renamed_class() -> None:
+def test_a_renamed_client_class_of_a_known_service_is_named_after_the_service() -> None:
+    rec = offline_recommendation(renamed_client_pattern(extra='BASE = "https://api.stripe.com/v1"\n'))
+    assert rec.library_name == "stripe-client"
+    assert "from stripe_client import StripeClient" in rec.usage
+    assert "stripe_client = StripeClient(base_url, token)" in rec.usage  # not the shared method `get`
+
+
+def test_which_classes_line_up_as_one_renamed_class() -> None:
     from pattern_miner.advise.recipes.code import renamed_class
 
     assert renamed_class([["LedgerError", "LedgerClient"], ["PaymentsError", "PaymentsClient"]]) == (
@@ -443,6 +450,31 @@ def test_a_terraform_region_is_named_after_its_main_resource_and_counted_per_rep
     # the largest resource names the module (not the service account declared first), API version left out
     assert rec.library_name == "terraform-google-cloud-run-service"
     # two repositories, each with two files: no "4 copies ... lines each"
+    # two repositories, each with two files: no "4 copies ... lines each"; the lines a repository holds
+    per_repo = TF_SERVICE.count("\n") + 1 + TF_VARS.count("\n") + 1
     assert rec.summary.startswith("2 repositories share Terraform defining `google_cloud_run_v2_service`: "
-                                  "4 copied files and units, 85% similar, ~30 duplicated lines in all."), rec.summary
-    assert "from one of the 2 repositories" in rec.time_savings.reasoning
+                                  f"4 copied files and units, 85% similar, ~{per_repo} lines in each repository."), \
+        rec.summary
+    assert f"copies ~{per_repo} lines of Terraform from one of the 2 repositories" in rec.time_savings.reasoning
+
+
+def test_a_function_copied_twice_into_one_repository_counts_that_repository_s_lines() -> None:
+    base = python_pattern()
+    a, b = base.occurrences
+    third = Occurrence(**{**a.__dict__, "path": "payments/legacy_http.py"})
+    rec = offline_recommendation(Pattern(**{**base.__dict__, "occurrences": (a, third, b)}))
+    per_copy = a.lines
+    # acme/payments holds two copies, acme/invoices one: 1.5 copies' lines a repository, not lines / (repos - 1)
+    assert f"~{round(per_copy * 1.5)} lines in each repository" in rec.summary, rec.summary
+
+
+def test_many_small_blocks_of_one_type_do_not_name_the_module() -> None:
+    iam = "".join(f'resource "google_project_iam_member" "m{i}" {{\n  project = var.project\n  role = "r{i}"\n'
+                  f'  member = "user:{i}"\n}}\n\n' for i in range(6))
+    moved = "".join(f"moved {{\n  from = a.b{i}\n  to   = a.c{i}\n}}\n\n" for i in range(6))
+    text = TF_SERVICE + "\n" + iam + 'resource "google_storage_bucket" "b" {\n  name = "x"\n}\n\n' + moved
+    pattern = Pattern(id="p", pattern_type="terraform", kind="file", language="hcl", title="t", similarity=0.9,
+                      confidence="High", score=1.0, lines=text.count("\n"),
+                      occurrences=(occ("acme/a", "main.tf", text, language="hcl"),
+                                   occ("acme/b", "main.tf", text, language="hcl")), content_hash="h")
+    assert offline_recommendation(pattern).library_name == "terraform-google-cloud-run-service"

@@ -47,16 +47,25 @@ def family(pattern: Pattern) -> str:
 
 
 def several_per_repository(pattern: Pattern) -> bool:
-    """An opportunity of several files or units in each repository (a region, a library): its ``lines`` are
-    the duplicated lines of them all (every repository's copy beyond the first), not one copy's."""
-    return pattern.kind in ("region", "library") or len(pattern.occurrences) > len(pattern.repos)
+    """Copies of several files or units in one repository (a region's files, a library's parts)."""
+    return len(pattern.occurrences) > len(pattern.repos)
+
+
+def lines_per_repository(pattern: Pattern) -> int:
+    """The lines a repository holds of the pattern: its copies' lines summed, averaged over repositories
+    (``Pattern.lines`` is per copy for a clone group, and the lines one extraction removes for an opportunity:
+    the occurrences say the same thing whatever the origin)."""
+    held: dict[str, int] = {}
+    for o in pattern.occurrences:
+        held[o.repo] = held.get(o.repo, 0) + o.lines
+    return round(sum(held.values()) / len(held)) if held else pattern.lines
 
 
 def time_savings(copies: Copies, unit_of_use: str, name: str) -> TimeSavings:
     """10 minutes plus 30 seconds a line a new repository copies, rounded to 5, at most 4 hours."""
     pattern = copies.pattern
     several = several_per_repository(pattern)
-    lines = max(1, round(pattern.lines / max(1, len(pattern.repos) - 1)) if several else pattern.lines)
+    lines = max(1, lines_per_repository(pattern) if several else pattern.lines)
     source = f"one of the {len(pattern.repos)} repositories" if several else f"one of the {copies.n} copies"
     raw = BASE_MINUTES + MINUTES_PER_LINE * lines
     minutes = int(min(MAX_MINUTES, max(BASE_MINUTES, 5 * round(raw / 5))))
@@ -86,7 +95,8 @@ def offline_recommendation(pattern: Pattern) -> Recommendation:
     )
     if several_per_repository(pattern):
         summary = (f"{len(pattern.repos)} repositories share {plan.what}: {copies.n} copied files and units, "
-                   f"{pattern.similarity:.0%} similar, ~{pattern.lines} duplicated lines in all. {plan.how}")
+                   f"{pattern.similarity:.0%} similar, ~{lines_per_repository(pattern)} lines in each repository. "
+                   f"{plan.how}")
     if pattern.kind == "family":
         summary = (f"{len(pattern.repos)} repositories are copies of each other: {copies.n} copied files and units, "
                    f"{pattern.similarity:.0%} similar. {plan.how}")

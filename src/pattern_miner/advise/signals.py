@@ -173,17 +173,18 @@ def terraform_blocks(text: str) -> list[tuple[str, str, str]]:
     return [(kind, a, b) for kind, a, b in _TF_BLOCK.findall(text)]
 
 
-_TF_TOP = re.compile(r"^(?:resource|data|module|variable|output|provider|locals|terraform)\b", re.M)
+_TF_END = re.compile(r"^}", re.M)
 
 
 def terraform_resource_lines(text: str) -> dict[str, int]:
-    """Lines of the top-level ``resource`` blocks of each type (a block runs to the next top-level block)."""
-    starts = [m.start() for m in _TF_TOP.finditer(text)] + [len(text)]
+    """The lines of the largest top-level ``resource`` block of each type (from its first line to the ``}``
+    that closes it at the start of a line)."""
     out: dict[str, int] = {}
     for m in _TF_BLOCK.finditer(text):
         if m.group(1) == "resource":
-            end = next((s for s in starts if s > m.start(1)), len(text))
-            out[m.group(2)] = out.get(m.group(2), 0) + text.count("\n", m.start(1), end)
+            close = _TF_END.search(text, m.start(1))
+            end = close.start() if close else len(text)
+            out[m.group(2)] = max(out.get(m.group(2), 0), text.count("\n", m.start(1), end) + 1)
     return out
 
 

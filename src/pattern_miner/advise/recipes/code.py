@@ -89,17 +89,19 @@ def plan(c: Copies) -> Plan:
     renamed = renamed_class(per_copy_classes) if c.pattern.kind == "file" and not shared_classes else None
 
     service = signals.most_common(s for t in c.texts for s in dict.fromkeys(signals.service_names(t)))
-    if c.pattern.pattern_type == "api_client" and service:
-        name = package_name(service, "client")
-    elif renamed is not None:  # the file is one class, renamed in each copy: the library is that class
-        api = c.pattern.pattern_type == "api_client" and renamed[1] == ["client"]
-        name = package_name(*(["api"] if api else []), *renamed[1])
+    api_client = c.pattern.pattern_type == "api_client"
+    name = package_name(service, "client") if api_client and service else ""
+    if renamed is not None:  # the file is one class, renamed in each copy: the library is that class
+        if not name:
+            # one shared word ("client", "settings") alone is a package name anyone could have taken
+            prefix = "api" if api_client else (c.owner if c.owner != "your-org" else "shared")
+            name = package_name(*([prefix] if len(renamed[1]) == 1 else []), *renamed[1])
         unit, is_class = pascal(name), True
-    elif unit:
+    elif not name and unit:
         name = package_name(unit)
-        if c.pattern.pattern_type == "api_client" and "client" not in name:
+        if api_client and "client" not in name:
             name = package_name(name, "client")
-    else:
+    elif not name:
         name = package_name(path_stem([o.path for o in c.pattern.occurrences]), fallback="shared-utils")
     if not unit:
         unit = pascal(name) if c.language == "go" else (snake(name) if lang == "python" else name.replace("-", "_"))
@@ -135,9 +137,10 @@ def plan(c: Copies) -> Plan:
         risks.append("Keep credentials out of the package: take them from the caller's configuration.")
     kind = "class" if is_class else c.pattern.kind
     what = f"the {label} {kind} `{unit}`"
-    if renamed is not None:
-        others = ", ".join(f"`{n}`" for n in dict.fromkeys(renamed[0][1:]) if n != renamed[0][0])
-        what = f"the {label} class `{renamed[0][0]}` ({others} in the other copies)"
+    if renamed is not None:  # named as in the copy the usage is read from
+        shown = renamed[0][top]
+        others = ", ".join(f"`{n}`" for n in dict.fromkeys(renamed[0]) if n != shown)
+        what = f"the {label} class `{shown}` ({others} in the other copies)"
     return Plan(
         name=name,
         what=what,

@@ -18,11 +18,12 @@ _META_ARGS = {"count", "for_each", "depends_on", "provider", "lifecycle", "sourc
 def plan(c: Copies) -> Plan:
     per_copy = [signals.terraform_blocks(t) for t in c.texts]
     per_copy_keys = [[f"{kind} {a}" + (f" {b}" if b else "") for kind, a, b in blocks] for blocks in per_copy]
-    # the module is named after its main resource: the one whose blocks are the largest (a Cloud Run service,
-    # not the service account and IAM bindings around it), else the most common type
+    # the module is named after its main resource: the type of its largest block (a Cloud Run service, not the
+    # service account and IAM bindings around it, however many), else the most common type
     sizes: Counter[str] = Counter()
     for text in c.texts:
-        sizes.update(signals.terraform_resource_lines(text))
+        for kind, lines in signals.terraform_resource_lines(text).items():
+            sizes[kind] = max(sizes[kind], lines)
     resource_types = [a for blocks in per_copy for kind, a, _ in blocks if kind == "resource"]
     resource_types += [f for f in c.pattern.features if "_" in f and " " not in f and f.islower()]
     main = max(sizes, key=lambda t: (sizes[t], -resource_types.index(t) if t in resource_types else 0),

@@ -80,9 +80,13 @@ class _Says(dict[str, bool]):
         self.says = says
 
     def __missing__(self, element: str) -> bool:
+        if len(self) >= _SAYS_MAX:  # bounded: the HTTP service scans again and again in one process
+            self.clear()
         value = self[element] = self.says(element)
         return value
 
+
+_SAYS_MAX = 500_000
 
 # a call of a sleep (`api:time.sleep`, `call:setTimeout`, `cmd:sleep 5`); a page token's key, word or header
 _SLEEP = _Says(lambda e: e.split(":", 1)[0] in ("api", "meth", "call", "cmd") and _last_name(e) in SLEEPS)

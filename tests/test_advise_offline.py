@@ -478,3 +478,17 @@ def test_many_small_blocks_of_one_type_do_not_name_the_module() -> None:
                       occurrences=(occ("acme/a", "main.tf", text, language="hcl"),
                                    occ("acme/b", "main.tf", text, language="hcl")), content_hash="h")
     assert offline_recommendation(pattern).library_name == "terraform-google-cloud-run-service"
+
+
+def test_a_class_without_its_own_init_takes_no_other_class_s_parameters() -> None:
+    text = ("import requests\n\n\nclass {name}Client:\n    session = requests.Session()\n\n"
+            "    def get(self, path):\n        return self.session.get(path).json()\n\n\n"
+            "class {name}Error(Exception):\n    def __init__(self, status, message):\n"
+            "        super().__init__(message)\n")
+    texts = [text.format(name=n) for n in ("Ledger", "Payments")]
+    pattern = Pattern(id="p", pattern_type="api_client", kind="file", language="python", title="t",
+                      similarity=0.9, confidence="High", score=1.0, lines=13,
+                      occurrences=tuple(occ(f"acme/r{i}", f"c{i}.py", t, language="python")
+                                        for i, t in enumerate(texts)), content_hash="h")
+    rec = offline_recommendation(pattern)
+    assert "api_client = ApiClient()" in rec.usage  # not the error class's (status, message)

@@ -54,8 +54,12 @@ def _signature(c: Copies, top: int, name: str) -> tuple[list[str], bool, bool]:
             returns_error = bool(re.search(rf"func\s+(?:\([^)]*\)\s*)?{re.escape(fname)}\s*\([^)]*\)[^{{\n]*error", text))
             return params, is_async, returns_error
     if name and c.language == "python":  # a class: its __init__ parameters
-        at = re.search(rf"^\s*class\s+{re.escape(name)}\b", text, re.M)
-        for fname, params, _ in signals.functions(text[at.start():] if at else text, c.language):
+        at = re.search(rf"^(\s*)class\s+{re.escape(name)}\b", text, re.M)
+        body = text
+        if at:  # the class's own body: up to the next line indented no deeper than its `class`
+            after = re.compile(rf"^{at.group(1)}(?=\S)", re.M).search(text, at.end())
+            body = text[at.start():after.start() if after else len(text)]
+        for fname, params, _ in signals.functions(body, c.language):
             if fname == "__init__":
                 return params, False, False
     return [], False, False

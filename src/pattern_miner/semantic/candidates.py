@@ -67,30 +67,31 @@ def _shingles(shards: Sequence[Shard], unit: UnitRef) -> set[int]:
 
 def scored_pairs(units: Sequence[UnitRef], rarity: Rarity, totals: Sequence[float]) -> list[tuple[int, int, float]]:
     """Every pair of units from different repositories scoring ``MIN_PAIR_SCORE`` or more on the rare elements
-    they share, found from the index (in numpy: a posting list of n units makes n² pairs), by unit ids."""
+    they share, found from the index (a posting list of n units makes n² pairs, all made in one numpy pass:
+    for each posting, every later posting of its list), by unit ids."""
     limit = min(MAX_POSTING, max(MIN_RARE_UNITS, int(RARE_SHARE * len(units))))
+    indexed = {e for e, df in rarity.df.items() if 2 <= df <= limit and rarity.weight(e) > 0}
     postings: dict[str, list[int]] = defaultdict(list)
     for i, unit in enumerate(units):
-        for element in sorted(unit.elements):  # sorted: the sums' order, hence their last bits, never varies
-            if rarity.df[element] <= limit and rarity.weight(element) > 0:
-                postings[element].append(i)
-    repo = np.array([u.repo for u in units], dtype=np.int64)
-    n = len(units)
-    codes: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    for element, ids in postings.items():
-        if len(ids) < 2:
-            continue
-        held = np.array(ids, dtype=np.int64)
-        first, second = np.triu_indices(len(held), 1)
-        a, b = held[first], held[second]
-        other = repo[a] != repo[b]
-        codes.append(a[other] * n + b[other])
-        weights.append(np.full(int(other.sum()), rarity.weight(element)))
-    if not codes:
+        for element in sorted(unit.elements & indexed):  # sorted: the sums' order, hence their last bits, never varies
+            postings[element].append(i)
+    lists = [(element, ids) for element, ids in postings.items() if len(ids) >= 2]
+    if not lists:
         return []
-    pairs, where = np.unique(np.concatenate(codes), return_inverse=True)
-    shared = np.bincount(where, weights=np.concatenate(weights))  # summed in element order, as one by one
+    held = np.fromiter((i for _, ids in lists for i in ids), dtype=np.int64)
+    sizes = np.array([len(ids) for _, ids in lists], dtype=np.int64)
+    list_start = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    later = np.repeat(sizes, sizes) - (np.arange(len(held)) - list_start) - 1  # later postings in the same list
+    first = np.repeat(np.arange(len(held)), later)
+    second = first + 1 + np.arange(int(later.sum())) - np.repeat(np.cumsum(later) - later, later)
+    a, b = held[first], held[second]  # in the order np.triu_indices gives within each list
+    element_weight = np.array([rarity.weight(element) for element, _ in lists])
+    weight = element_weight[np.repeat(np.arange(len(lists)), sizes)][first]
+    repo = np.array([u.repo for u in units], dtype=np.int64)
+    other = repo[a] != repo[b]
+    n = len(units)
+    pairs, where = np.unique(a[other] * n + b[other], return_inverse=True)
+    shared = np.bincount(where, weights=weight[other])  # summed in element order, as one by one
     a, b = pairs // n, pairs % n
     total = np.asarray(totals, dtype=np.float64)
     both = (total[a] > 0) & (total[b] > 0)
@@ -105,7 +106,8 @@ def find_candidates(shards: Sequence[Shard], units: Sequence[UnitRef], rarity: R
                     limit: int | None = None) -> list[Candidate]:
     """Candidate groups scoring ``min_score`` or more, best first (``limit`` at most). ``copies``: pairs known
     to be copies (of one clone pattern), never candidates."""
-    totals = [sum(rarity.weight(e) for e in sorted(u.elements)) for u in units]  # in one order, every run
+    weight = {e: rarity.weight(e) for e in rarity.df}
+    totals = [sum(map(weight.__getitem__, sorted(u.elements))) for u in units]  # in one order, every run
     shingles: dict[int, set[int]] = {}
 
     def shingles_of(i: int) -> set[int]:

@@ -125,3 +125,35 @@ def test_a_twin_of_a_member_asks_no_new_question() -> None:
     copied = lambda a, b: {a, b} == {1, 2}  # noqa: E731
     assert [g[1] for g in pair_groups(pairs, [0, 1, 2], copied)] == [(0, 1), (0, 2)]
     assert [g[1] for g in pair_groups(pairs, [0, 1, 2], copied, twins={(1, 2), (2, 1)})] == [(0, 1)]
+
+
+def test_scored_pairs_are_every_pair_sharing_rare_elements_whatever_the_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index makes all pairs of each posting list in one numpy pass (in chunks): the same pairs and scores
+    as the definition, pair by pair."""
+    import math
+    import random
+
+    from pattern_miner.semantic import candidates
+    from pattern_miner.semantic.profiles import Rarity
+
+    rng = random.Random(7)
+    vocabulary = [f"api:lib{i}.call" for i in range(60)] + [f"env:NAME_{i}" for i in range(40)]
+    units = [unit(rng.randrange(6), f"u{i}", *rng.sample(vocabulary, rng.randrange(3, 9))) for i in range(120)]
+    rarity = Rarity(units)
+    totals = [sum(rarity.weight(e) for e in sorted(u.elements)) for u in units]
+    limit = min(candidates.MAX_POSTING, max(candidates.MIN_RARE_UNITS, int(candidates.RARE_SHARE * len(units))))
+    expected = {}
+    for a in range(len(units)):
+        for b in range(a + 1, len(units)):
+            if units[a].repo == units[b].repo:
+                continue
+            shared = sum(rarity.weight(e) for e in sorted(units[a].elements & units[b].elements)
+                         if rarity.df[e] <= limit and rarity.weight(e) > 0)
+            score = candidates.pair_score(shared, totals[a], totals[b])
+            if shared and score >= candidates.MIN_PAIR_SCORE:
+                expected[(a, b)] = score
+    for chunk in (1_000_000, 5):
+        monkeypatch.setattr(candidates, "CHUNK_PAIRS", chunk)
+        found = {(a, b): s for a, b, s in candidates.scored_pairs(units, rarity, totals)}
+        assert found.keys() == expected.keys() and expected
+        assert all(math.isclose(found[k], expected[k], rel_tol=1e-12) for k in expected)

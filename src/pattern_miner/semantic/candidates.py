@@ -39,6 +39,7 @@ MIN_RARE_UNITS = 10  # ... but a small scan indexes elements held by up to this 
 MAX_POSTING = 200  # ... and a large one no element held by more (a posting list of n units makes n² pairs)
 COPY_SHARE = 0.2  # share of the smaller unit's shingles two units have in common from which they are copies
 GROUP_SIZE = 8  # units per candidate group at most: one per repository (Claude reads them all at once)
+CHUNK_PAIRS = 1_000_000  # pairs made at a time (a posting list of MAX_POSTING units makes ~20,000)
 MIN_PAIR_SCORE = 0.18  # a pair scoring less shares too little to be worth a look (see `pair_score`)
 TWIN_SHARE = 0.6  # copies sharing this much of the larger one's weight do the same things: one question for both
 SUPPORT = 0.5  # a group's score: its pair's, plus this times the links of its next two members (1.0 or 0.25:
@@ -76,22 +77,24 @@ def scored_pairs(units: Sequence[UnitRef], rarity: Rarity, totals: Sequence[floa
         for element in sorted(unit.elements & indexed):  # sorted: the sums' order, hence their last bits, never varies
             postings[element].append(i)
     lists = [(element, ids) for element, ids in postings.items() if len(ids) >= 2]
-    if not lists:
-        return []
-    held = np.fromiter((i for _, ids in lists for i in ids), dtype=np.int64)
-    sizes = np.array([len(ids) for _, ids in lists], dtype=np.int64)
-    list_start = np.repeat(np.cumsum(sizes) - sizes, sizes)
-    later = np.repeat(sizes, sizes) - (np.arange(len(held)) - list_start) - 1  # later postings in the same list
-    first = np.repeat(np.arange(len(held)), later)
-    second = first + 1 + np.arange(int(later.sum())) - np.repeat(np.cumsum(later) - later, later)
-    a, b = held[first], held[second]  # in the order np.triu_indices gives within each list
-    element_weight = np.array([rarity.weight(element) for element, _ in lists])
-    weight = element_weight[np.repeat(np.arange(len(lists)), sizes)][first]
     repo = np.array([u.repo for u in units], dtype=np.int64)
-    other = repo[a] != repo[b]
     n = len(units)
-    pairs, where = np.unique(a[other] * n + b[other], return_inverse=True)
-    shared = np.bincount(where, weights=weight[other])  # summed in element order, as one by one
+    codes: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    start = 0
+    while start < len(lists):  # in chunks of about CHUNK_PAIRS pairs: the arrays of one chunk stay small
+        end, count = start, 0
+        while end < len(lists) and (end == start or count < CHUNK_PAIRS):
+            count += len(lists[end][1]) * (len(lists[end][1]) - 1) // 2
+            end += 1
+        code, weight = _list_pairs(lists[start:end], rarity, repo, n)
+        codes.append(code)
+        weights.append(weight)
+        start = end
+    if not codes:
+        return []
+    pairs, where = np.unique(np.concatenate(codes), return_inverse=True)
+    shared = np.bincount(where, weights=np.concatenate(weights))  # summed in element order, as one by one
     a, b = pairs // n, pairs % n
     total = np.asarray(totals, dtype=np.float64)
     both = (total[a] > 0) & (total[b] > 0)
@@ -99,6 +102,23 @@ def scored_pairs(units: Sequence[UnitRef], rarity: Rarity, totals: Sequence[floa
     score[both] = shared[both] * shared[both] / np.sqrt(total[a[both]] * total[b[both]])  # ``pair_score``
     keep = np.flatnonzero(score >= MIN_PAIR_SCORE)
     return list(zip(a[keep].tolist(), b[keep].tolist(), score[keep].tolist(), strict=True))
+
+
+def _list_pairs(lists: Sequence[tuple[str, list[int]]], rarity: Rarity, repo: np.ndarray,
+                n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of units of different repositories in posting lists (each with every later posting of its list,
+    in the order np.triu_indices gives), as codes ``a * n + b``, and their element's weight."""
+    held = np.fromiter((i for _, ids in lists for i in ids), dtype=np.int64)
+    sizes = np.array([len(ids) for _, ids in lists], dtype=np.int64)
+    list_start = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    later = np.repeat(sizes, sizes) - (np.arange(len(held)) - list_start) - 1  # later postings in the same list
+    first = np.repeat(np.arange(len(held)), later)
+    second = first + 1 + np.arange(int(later.sum())) - np.repeat(np.cumsum(later) - later, later)
+    a, b = held[first], held[second]
+    element_weight = np.array([rarity.weight(element) for element, _ in lists])
+    other = repo[a] != repo[b]
+    weight = element_weight[np.repeat(np.arange(len(lists)), sizes)][first[other]]
+    return a[other] * n + b[other], weight
 
 
 def find_candidates(shards: Sequence[Shard], units: Sequence[UnitRef], rarity: Rarity,

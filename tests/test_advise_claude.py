@@ -384,6 +384,7 @@ def test_max_model_calls_bounds_the_run(api: FakeAnthropic) -> None:
     sources = [r.source for r in result.recommendations.values()]
     assert sources == ["claude", "claude", "offline", "offline", "offline"]
     assert result.usage.calls_skipped_budget == 3
+    assert "3 not asked (over budget)" in result.usage.describe()  # true of semantic groups too (not judged)
     assert len(result.warnings) == 1 and "max-model-calls (2)" in result.warnings[0]
 
 

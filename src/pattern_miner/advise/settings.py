@@ -34,8 +34,9 @@ class ModelUsage:
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     estimated_cost_usd: float = 0.0  # from pricing.PRICES
-    calls_skipped_budget: int = 0  # patterns left to the offline advisor by max-model-calls / the token budget
-    cache_hits: int = 0  # patterns answered from the cache, at no cost
+    calls_skipped_budget: int = 0  # patterns (then advised offline) and semantic groups (then not judged) left
+    # unasked by max-model-calls / the token budget
+    cache_hits: int = 0  # patterns and semantic groups answered from the cache, at no cost
     cached_failures: int = 0  # unchanged patterns Claude failed before (cached): offline, no request
     price_is_estimate: bool = False  # the model was not in the price table
     model: str | None = None  # the model asked (None: the offline advisor only)
@@ -85,7 +86,8 @@ class ModelUsage:
         if self.cached_failures:
             parts.append(f"{self.cached_failures} failed before (offline, from cache)")
         if self.calls_skipped_budget:
-            parts.append(f"{self.calls_skipped_budget} over budget (offline)")
+            # over max-model-calls: a pattern then gets the offline advisor, a semantic group is not judged
+            parts.append(f"{self.calls_skipped_budget} not asked (over budget)")
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pattern_miner.semantic.elements import _DEFINES, _KEYWORDS
-from pattern_miner.semantic.imports import _import_statement
+from pattern_miner.semantic.imports import bound
 from pattern_miner.semantic.tokens import (
     _HEADER,
     _KEY,
@@ -93,25 +93,10 @@ class _Out:
 
 
 def imports(struct: Sequence[str], lit: Sequence[str], lines: Sequence[int]) -> dict[str, str]:
-    """Local name → what it imports, from Python `import`/`from` and JavaScript `import`/`require`."""
-    names: dict[str, str] = {}
-    n = len(struct)
-    done = -1
-    for k in [i for i, s in enumerate(struct) if s == "import"]:
-        if k >= done and (k == 0 or lines[k - 1] != lines[k] or struct[k - 1] in ("$id", ".", ";")):
-            done = _import_statement(struct, lit, lines, k, names)
-    for k in [i for i, t in enumerate(lit) if t == "require"]:
-        if struct[k] == "$id" and k + 2 < n and struct[k + 1] == "(" and struct[k + 2] == "$str":
-            module = _strip_quotes(lit[k + 2])
-            if k >= 2 and struct[k - 1] == "=" and struct[k - 2] == "$id":
-                names[lit[k - 2]] = module
-            elif k >= 2 and struct[k - 1] == "=" and struct[k - 2] == "}":  # const { a, b } = require("m")
-                j = k - 3
-                while j >= 0 and struct[j] != "{":
-                    if struct[j] == "$id":
-                        names[lit[j]] = f"{module}.{lit[j]}"
-                    j -= 1
-    return names
+    """Local name → what it imports: the statements read by ``semantic.imports.bound`` (unchanged by the numpy
+    reading), at the `import` and `require` tokens found one by one."""
+    return bound(struct, lit, lines, [i for i, s in enumerate(struct) if s == "import"],
+                 [i for i, t in enumerate(lit) if t == "require"])
 
 
 def _at(tokens: Sequence[str], k: int) -> str:
